@@ -1,0 +1,125 @@
+//! Constant bit sets of states, so that a precondition or a filter is checked
+//! in a few instructions with no allocation.
+
+use crate::{TaskState, VmState};
+
+macro_rules! state_set {
+    ($(#[$meta:meta])* $Set:ident, $Item:ident, $Bits:ty, $Iter:ident) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+        pub struct $Set($Bits);
+
+        impl $Set {
+            /// The empty set.
+            pub const EMPTY: Self = $Set(0);
+
+            /// Every value.
+            pub const FULL: Self = Self::from_slice(&$Item::ALL);
+
+            /// The set holding exactly `items`.
+            pub const fn from_slice(items: &[$Item]) -> Self {
+                let mut bits: $Bits = 0;
+                let mut rest = items;
+                while let [first, tail @ ..] = rest {
+                    bits |= 1 << first.index();
+                    rest = tail;
+                }
+                $Set(bits)
+            }
+
+            /// This set with `item` added.
+            #[must_use]
+            pub const fn with(self, item: $Item) -> Self {
+                $Set(self.0 | (1 << item.index()))
+            }
+
+            /// Whether `item` is in the set.
+            pub const fn contains(self, item: $Item) -> bool {
+                self.0 & (1 << item.index()) != 0
+            }
+
+            /// Every item in either set.
+            #[must_use]
+            pub const fn union(self, other: Self) -> Self {
+                $Set(self.0 | other.0)
+            }
+
+            /// Every item in both sets.
+            #[must_use]
+            pub const fn intersection(self, other: Self) -> Self {
+                $Set(self.0 & other.0)
+            }
+
+            /// How many items the set holds.
+            pub const fn len(self) -> usize {
+                self.0.count_ones() as usize
+            }
+
+            /// Whether the set is empty.
+            pub const fn is_empty(self) -> bool {
+                self.0 == 0
+            }
+
+            /// The raw bits: bit `i` stands for the item at position `i` of
+            /// the item type's `ALL`.
+            pub const fn bits(self) -> $Bits {
+                self.0
+            }
+
+            /// The items, in declaration order.
+            pub const fn iter(self) -> $Iter {
+                $Iter { set: self, next: 0 }
+            }
+        }
+
+        impl core::fmt::Debug for $Set {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_set().entries(self.iter()).finish()
+            }
+        }
+
+        impl FromIterator<$Item> for $Set {
+            fn from_iter<I: IntoIterator<Item = $Item>>(items: I) -> Self {
+                items.into_iter().fold(Self::EMPTY, Self::with)
+            }
+        }
+
+        impl IntoIterator for $Set {
+            type Item = $Item;
+            type IntoIter = $Iter;
+            fn into_iter(self) -> $Iter {
+                self.iter()
+            }
+        }
+
+        /// The items of a set, in declaration order.
+        #[derive(Debug, Clone)]
+        pub struct $Iter {
+            set: $Set,
+            next: usize,
+        }
+
+        impl Iterator for $Iter {
+            type Item = $Item;
+            fn next(&mut self) -> Option<$Item> {
+                while let Some(item) = $Item::ALL.get(self.next).copied() {
+                    self.next += 1;
+                    if self.set.contains(item) {
+                        return Some(item);
+                    }
+                }
+                None
+            }
+        }
+    };
+}
+
+state_set!(
+    /// A set of [`VmState`]s.
+    VmStateSet, VmState, u16, VmStateSetIter
+);
+state_set!(
+    /// A set of [`TaskState`]s (`null` is not a member: where `null` matters
+    /// the owner says so beside the set).
+    TaskStateSet, TaskState, u64, TaskStateSetIter
+);
