@@ -1,0 +1,233 @@
+//! Views generated from the tables: the machine-readable model
+//! (`docs/model.json`, schema `nova-states/model/v1`) and a readable
+//! projection table. They write to any [`core::fmt::Write`], so they need
+//! neither I/O nor allocation.
+
+use core::fmt::{self, Write};
+
+use crate::{
+    default_status, explicit_status, status, Alias, ListFilter, PowerState, ServerStatus,
+    TaskState, VmState, NOVA_COMMIT,
+};
+
+/// The schema name written in the model's `"schema"` key.
+pub const MODEL_SCHEMA: &str = "nova-states/model/v1";
+
+/// Writes `text` as a JSON string literal.
+pub(crate) fn json_str(out: &mut dyn Write, text: &str) -> fmt::Result {
+    out.write_char('"')?;
+    for c in text.chars() {
+        match c {
+            '"' => out.write_str("\\\"")?,
+            '\\' => out.write_str("\\\\")?,
+            '\n' => out.write_str("\\n")?,
+            c if u32::from(c) < 0x20 => write!(out, "\\u{:04x}", u32::from(c))?,
+            c => out.write_char(c)?,
+        }
+    }
+    out.write_char('"')
+}
+
+/// Writes `items` as a JSON list on one line, each through `item`.
+pub(crate) fn json_list<T>(
+    out: &mut dyn Write,
+    items: impl IntoIterator<Item = T>,
+    mut item: impl FnMut(&mut dyn Write, T) -> fmt::Result,
+) -> fmt::Result {
+    out.write_char('[')?;
+    for (i, value) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.write_str(", ")?;
+        }
+        item(out, value)?;
+    }
+    out.write_char(']')
+}
+
+fn json_task(out: &mut dyn Write, task: Option<TaskState>) -> fmt::Result {
+    match task {
+        Some(task) => json_str(out, task.as_str()),
+        None => out.write_str("null"),
+    }
+}
+
+fn named_states<T: Copy + PartialEq + 'static>(
+    out: &mut dyn Write,
+    key: &str,
+    all: &[T],
+    name: fn(T) -> &'static str,
+    aliases: &[Alias<T>],
+) -> fmt::Result {
+    writeln!(out, "  \"{key}\": [")?;
+    for (i, &value) in all.iter().enumerate() {
+        out.write_str("    {\"name\": ")?;
+        json_str(out, name(value))?;
+        let mine = || aliases.iter().filter(move |a| a.value == value);
+        out.write_str(", \"aliases\": ")?;
+        json_list(out, mine(), |out, a| json_str(out, a.spelling))?;
+        out.write_str(", \"alias_seen_in\": {")?;
+        for (j, alias) in mine().enumerate() {
+            if j > 0 {
+                out.write_str(", ")?;
+            }
+            json_str(out, alias.spelling)?;
+            out.write_str(": ")?;
+            json_str(out, alias.seen_in)?;
+        }
+        out.write_str("}}")?;
+        out.write_str(if i + 1 < all.len() { ",\n" } else { "\n" })?;
+    }
+    out.write_str("  ],\n")
+}
+
+/// Writes the model export (schema [`MODEL_SCHEMA`]) as pretty JSON.
+///
+/// `docs/model.json` is this output; `cargo run --example nova-states --
+/// model --format json` prints it.
+///
+/// # Errors
+/// Only those of `out`.
+pub fn write_model_json(out: &mut dyn Write) -> fmt::Result {
+    out.write_str("{\n")?;
+    writeln!(out, "  \"schema\": \"{MODEL_SCHEMA}\",")?;
+    writeln!(out, "  \"nova_commit\": \"{NOVA_COMMIT}\",")?;
+    writeln!(
+        out,
+        "  \"sources\": {{\"states\": \"nova/objects/fields.py:1033-1130\", \
+         \"status\": \"nova/api/openstack/common.py:44-123\", \
+         \"list_filter\": \"nova/api/openstack/common.py:126-140, \
+         nova/api/openstack/compute/servers.py:217-231\"}},"
+    )?;
+    named_states(
+        out,
+        "vm_states",
+        &VmState::ALL,
+        VmState::as_str,
+        VmState::ALIASES,
+    )?;
+    named_states(
+        out,
+        "task_states",
+        &TaskState::ALL,
+        TaskState::as_str,
+        TaskState::ALIASES,
+    )?;
+    out.write_str("  \"power_states\": [\n")?;
+    for (i, power) in PowerState::ALL.iter().enumerate() {
+        write!(out, "    {{\"code\": {}, \"name\": ", power.code())?;
+        json_str(out, power.as_str())?;
+        out.write_str(", \"aliases\": ")?;
+        let mine = PowerState::ALIASES.iter().filter(|a| a.value == *power);
+        json_list(out, mine, |out, a| json_str(out, a.spelling))?;
+        out.write_str(if i + 1 < PowerState::COUNT {
+            "},\n"
+        } else {
+            "}\n"
+        })?;
+    }
+    out.write_str("  ],\n  \"unused_power_codes\": [2, 5],\n")?;
+    out.write_str("  \"statuses\": ")?;
+    json_list(out, ServerStatus::ALL, |out, s| json_str(out, s.as_str()))?;
+    out.write_str(",\n  \"status\": {\n")?;
+    for (i, vm) in VmState::ALL.iter().enumerate() {
+        out.write_str("    ")?;
+        json_str(out, vm.as_str())?;
+        out.write_str(": {")?;
+        for (j, task) in TaskState::ALL_OR_NULL.iter().enumerate() {
+            if j > 0 {
+                out.write_str(", ")?;
+            }
+            json_str(out, TaskState::name_or_null(*task))?;
+            out.write_str(": ")?;
+            json_str(out, status(*vm, *task).as_str())?;
+        }
+        out.write_str(if i + 1 < VmState::COUNT {
+            "},\n"
+        } else {
+            "}\n"
+        })?;
+    }
+    out.write_str("  },\n  \"preimage\": {\n")?;
+    for (i, s) in ServerStatus::ALL.iter().enumerate() {
+        out.write_str("    ")?;
+        json_str(out, s.as_str())?;
+        out.write_str(": ")?;
+        json_list(out, s.preimage(), |out, (vm, task)| {
+            out.write_char('[')?;
+            json_str(out, vm.as_str())?;
+            out.write_str(", ")?;
+            json_task(out, task)?;
+            out.write_char(']')
+        })?;
+        out.write_str(if i + 1 < ServerStatus::COUNT {
+            ",\n"
+        } else {
+            "\n"
+        })?;
+    }
+    out.write_str("  },\n  \"list_filter\": {\n")?;
+    for (i, s) in ServerStatus::ALL.iter().enumerate() {
+        let ListFilter {
+            vm_states,
+            task_states,
+        } = s.list_filter();
+        out.write_str("    ")?;
+        json_str(out, s.as_str())?;
+        out.write_str(": {\"vm_states\": ")?;
+        json_list(out, vm_states, |out, vm| json_str(out, vm.as_str()))?;
+        out.write_str(", \"task_states\": ")?;
+        match task_states {
+            Some(tasks) => json_list(out, tasks, |out, t| json_str(out, t.as_str()))?,
+            None => out.write_str("null")?,
+        }
+        write!(out, ", \"rejected\": {}}}", s.list_filter().is_rejected())?;
+        out.write_str(if i + 1 < ServerStatus::COUNT {
+            ",\n"
+        } else {
+            "\n"
+        })?;
+    }
+    out.write_str("  }\n}\n")
+}
+
+/// Writes the projection as a readable table: for each vm_state, its
+/// default status, then each status some task states give instead.
+///
+/// # Errors
+/// Only those of `out`.
+pub fn write_status_table(out: &mut dyn Write) -> fmt::Result {
+    writeln!(
+        out,
+        "How Nova derives `status` from vm_state and task_state \
+         (nova/api/openstack/common.py:44-123 @ {})\n",
+        NOVA_COMMIT.get(..12).unwrap_or(NOVA_COMMIT)
+    )?;
+    writeln!(out, "{:<18} {:<17} task_state", "vm_state", "status")?;
+    writeln!(out, "{:-<18} {:-<17} {:-<40}", "", "", "")?;
+    for vm in VmState::ALL {
+        writeln!(
+            out,
+            "{:<18} {:<17} null, or any task not listed below",
+            vm.as_str(),
+            default_status(vm).as_str()
+        )?;
+        for s in ServerStatus::ALL {
+            let mut tasks = TaskState::ALL
+                .iter()
+                .filter(|t| explicit_status(vm, **t) == Some(s))
+                .peekable();
+            if tasks.peek().is_none() {
+                continue;
+            }
+            write!(out, "{:<18} {:<17} ", "", s.as_str())?;
+            for (i, task) in tasks.enumerate() {
+                if i > 0 {
+                    out.write_str(", ")?;
+                }
+                out.write_str(task.as_str())?;
+            }
+            out.write_char('\n')?;
+        }
+    }
+    Ok(())
+}
