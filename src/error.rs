@@ -17,6 +17,8 @@ pub enum Field {
     PowerState,
     /// `status`.
     Status,
+    /// An action name (this crate's vocabulary, see [`Action`](crate::Action)).
+    Action,
 }
 
 impl Field {
@@ -27,6 +29,7 @@ impl Field {
             Field::TaskState => "task_state",
             Field::PowerState => "power_state",
             Field::Status => "status",
+            Field::Action => "action",
         }
     }
 
@@ -37,6 +40,7 @@ impl Field {
             Field::TaskState => "OS-EXT-STS:task_state",
             Field::PowerState => "OS-EXT-STS:power_state",
             Field::Status => "status",
+            Field::Action => "action",
         }
     }
 
@@ -47,6 +51,7 @@ impl Field {
             Field::TaskState => &crate::TaskState::NAMES,
             Field::PowerState => &crate::PowerState::NAMES,
             Field::Status => &crate::ServerStatus::NAMES,
+            Field::Action => &crate::Action::NAMES,
         }
     }
 }
