@@ -1,7 +1,7 @@
 //! Constant bit sets of states, so that a precondition or a filter is checked
 //! in a few instructions with no allocation.
 
-use crate::{TaskState, VmState};
+use crate::{ServerStatus, TaskState, VmState};
 
 macro_rules! state_set {
     ($(#[$meta:meta])* $Set:ident, $Item:ident, $Bits:ty, $Iter:ident) => {
@@ -25,6 +25,12 @@ macro_rules! state_set {
                     rest = tail;
                 }
                 $Set(bits)
+            }
+
+            /// The set with these raw bits (see [`Self::bits`]); bits past
+            /// the last item are dropped.
+            pub const fn from_bits(bits: $Bits) -> Self {
+                $Set(bits & Self::FULL.0)
             }
 
             /// This set with `item` added.
@@ -122,4 +128,8 @@ state_set!(
     /// A set of [`TaskState`]s (`null` is not a member: where `null` matters
     /// the owner says so beside the set).
     TaskStateSet, TaskState, u64, TaskStateSetIter
+);
+state_set!(
+    /// A set of [`ServerStatus`]es.
+    StatusSet, ServerStatus, u32, StatusSetIter
 );
