@@ -6,8 +6,8 @@
 use core::fmt::{self, Write};
 
 use crate::{
-    default_status, explicit_status, status, Alias, ListFilter, PowerState, ServerStatus,
-    TaskState, VmState, NOVA_COMMIT,
+    default_status, explicit_status, status, Action, Alias, Driver, Edge, Guard, ListFilter,
+    PowerState, ServerStatus, StatusSet, TaskState, VmState, WaitFor, NOVA_COMMIT,
 };
 
 /// The schema name written in the model's `"schema"` key.
@@ -187,7 +187,189 @@ pub fn write_model_json(out: &mut dyn Write) -> fmt::Result {
             "\n"
         })?;
     }
+    out.write_str("  },\n  \"actions\": {\n")?;
+    for (i, action) in Action::ALL.iter().enumerate() {
+        write_action(out, *action)?;
+        out.write_str(if i + 1 < Action::COUNT { ",\n" } else { "\n" })?;
+    }
     out.write_str("  }\n}\n")
+}
+
+fn json_opt(out: &mut dyn Write, text: Option<&str>) -> fmt::Result {
+    match text {
+        Some(text) => json_str(out, text),
+        None => out.write_str("null"),
+    }
+}
+
+/// A `from` in `task_edges`: `None` stands for `"*"` (an unguarded write).
+pub type EdgeFrom = Option<Option<TaskState>>;
+
+/// The `[from, to]` pairs of `task_edges`, without repeats: `"*"` (`None`)
+/// for an unguarded write; an API write's `from` is each task_state its
+/// guard accepts; any other write's is the task_state before it.
+pub fn task_edge_pairs(action: Action) -> impl Iterator<Item = (EdgeFrom, Option<TaskState>)> {
+    let all = action.edges().iter().flat_map(|e: &Edge| {
+        let (single, listed) = match e.guard {
+            Guard::Unguarded => (Some(None), None),
+            Guard::Expect(f) if e.api => (None, Some(f)),
+            Guard::Expect(_) => (Some(Some(e.from)), None),
+        };
+        single
+            .into_iter()
+            .chain(listed.into_iter().flat_map(|f| f.iter().map(Some)))
+            .map(move |from| (from, e.to))
+    });
+    let mut seen = [(None, None); 64];
+    let mut count = 0usize;
+    all.filter(move |pair| {
+        let known = seen.iter().take(count).any(|p| p == pair);
+        if !known {
+            if let Some(slot) = seen.get_mut(count) {
+                *slot = *pair;
+                count += 1;
+            }
+        }
+        !known
+    })
+}
+
+fn status_list(out: &mut dyn Write, set: StatusSet) -> fmt::Result {
+    json_list(out, set, |out, s| json_str(out, s.as_str()))
+}
+
+fn write_action(out: &mut dyn Write, action: Action) -> fmt::Result {
+    let pre = action.precondition();
+    out.write_str("    ")?;
+    json_str(out, action.as_str())?;
+    out.write_str(": {\n      \"rest\": ")?;
+    json_opt(out, action.rest())?;
+    out.write_str(", \"http\": ")?;
+    json_str(out, action.http())?;
+    out.write_str(", \"api_method\": ")?;
+    json_str(out, action.api_method())?;
+    out.write_str(", \"conflict_action\": ")?;
+    json_opt(out, action.conflict_action())?;
+    out.write_str(",\n      \"vm_states\": ")?;
+    json_list(out, pre.vm_states, |out, vm| json_str(out, vm.as_str()))?;
+    out.write_str(",\n      \"task_states\": ")?;
+    json_list(out, pre.task_states.iter(), json_task)?;
+    write!(
+        out,
+        ",\n      \"must_have_launched\": {}, \"precondition_source\": ",
+        pre.must_have_launched
+    )?;
+    json_str(out, pre.source)?;
+    out.write_str(",\n      \"sets_task_state\": ")?;
+    json_opt(out, action.sets_task_state().map(TaskState::as_str))?;
+    out.write_str(",\n      \"task_edges\": ")?;
+    json_list(out, task_edge_pairs(action), |out, (from, to)| {
+        out.write_char('[')?;
+        match from {
+            None => out.write_str("\"*\"")?,
+            Some(from) => json_task(out, from)?,
+        }
+        out.write_str(", ")?;
+        json_task(out, to)?;
+        out.write_char(']')
+    })?;
+    out.write_str(",\n      \"writes\": [")?;
+    for (i, e) in action.edges().iter().enumerate() {
+        out.write_str(if i == 0 { "\n        " } else { ",\n        " })?;
+        out.write_str("{\"from\": ")?;
+        if e.api {
+            out.write_str("\"*\"")?;
+        } else {
+            json_task(out, e.from)?;
+        }
+        out.write_str(", \"to\": ")?;
+        json_task(out, e.to)?;
+        out.write_str(", \"guard\": ")?;
+        match e.guard {
+            Guard::Unguarded => out.write_str("null")?,
+            Guard::Expect(f) => json_list(out, f.iter(), json_task)?,
+        }
+        out.write_str(", \"vm_state\": ")?;
+        json_opt(out, e.vm.map(VmState::as_str))?;
+        out.write_str(", \"power_state\": ")?;
+        match e.power {
+            Some(p) => write!(out, "{}", p.code())?,
+            None => out.write_str("null")?,
+        }
+        write!(
+            out,
+            ", \"api\": {}, \"end\": {}, \"branch\": ",
+            e.api, e.end
+        )?;
+        json_str(out, e.branch.describe())?;
+        out.write_str(", \"source\": ")?;
+        json_str(out, e.source)?;
+        out.write_char('}')?;
+    }
+    out.write_str(if action.edges().is_empty() {
+        "]"
+    } else {
+        "\n      ]"
+    })?;
+    out.write_str(",\n      \"outcome\": {")?;
+    let starts = action.starts();
+    for (i, start) in starts.iter().enumerate() {
+        if i > 0 {
+            out.write_str(", ")?;
+        }
+        json_str(out, start.as_str())?;
+        out.write_str(": ")?;
+        json_list(out, action.outcome(start), |out, vm| {
+            json_str(out, vm.as_str())
+        })?;
+    }
+    out.write_str("},\n      \"failures\": ")?;
+    let failures = action.failures();
+    json_list(out, failures.effects.iter(), |out, f| {
+        json_str(out, f.describe())
+    })?;
+    out.write_str(", \"failure_source\": ")?;
+    json_str(out, failures.source)?;
+    out.write_str(",\n      \"wait_for\": {")?;
+    for (i, start) in starts.iter().enumerate() {
+        if i > 0 {
+            out.write_str(", ")?;
+        }
+        let w = WaitFor::new(action, start);
+        json_str(out, start.as_str())?;
+        out.write_str(": {\"in_progress\": ")?;
+        status_list(out, w.in_progress)?;
+        out.write_str(", \"done\": ")?;
+        status_list(out, w.done)?;
+        out.write_str(", \"failed\": ")?;
+        status_list(out, w.failed)?;
+        out.write_char('}')?;
+    }
+    out.write_str("},\n      \"disk_capture\": ")?;
+    let mut captures = Driver::ALL
+        .iter()
+        .filter_map(|d| action.disk_capture(*d))
+        .peekable();
+    if captures.peek().is_none() {
+        out.write_str("null")?;
+    } else {
+        out.write_char('{')?;
+        for (i, c) in captures.enumerate() {
+            if i > 0 {
+                out.write_str(", ")?;
+            }
+            json_str(out, c.driver.as_str())?;
+            out.write_str(": {\"during\": ")?;
+            json_str(out, c.during.as_str())?;
+            write!(out, ", \"occurrence\": {}, \"safe_from\": ", c.occurrence)?;
+            json_opt(out, c.safe_from.map(TaskState::as_str))?;
+            out.write_str(", \"source\": ")?;
+            json_str(out, c.source)?;
+            out.write_char('}')?;
+        }
+        out.write_char('}')?;
+    }
+    out.write_str("\n    }")
 }
 
 /// Writes the projection as a readable table: for each vm_state, its

@@ -72,27 +72,42 @@
 
 mod names;
 
+mod action;
+mod chain;
 mod document;
 mod error;
 pub mod export;
 mod power;
+mod relation;
 mod set;
 mod status;
 mod task;
 mod vm;
+mod wait;
 
+pub use action::{
+    Action, ActionSet, Precondition, RejectedField, Rejection, TaskFilter, ALLOW_REBOOT,
+};
+pub use chain::{Branch, DiskCapture, Driver, Edge, FailureEffect, Failures, Guard};
 pub use document::{
     Assessment, Inconsistency, Reported, ServerDocument, Shape, FAULT_STATUSES, PROGRESS_STATUSES,
 };
 pub use error::{Field, Found, ParseError, FOUND_CAPACITY};
 pub use names::Alias;
 pub use power::PowerState;
-pub use set::{TaskStateSet, TaskStateSetIter, VmStateSet, VmStateSetIter};
+pub use relation::{
+    all_events, apply, reachable_from_build, restart_decision, sync_decision, Event,
+    RestartDecision, ServerState, StateSet, SyncDecision, TransitionError, Walk,
+};
+pub use set::{
+    StatusSet, StatusSetIter, TaskStateSet, TaskStateSetIter, VmStateSet, VmStateSetIter,
+};
 pub use status::{
     default_status, explicit_status, status, status_from_raw, ListFilter, Preimage, ServerStatus,
 };
 pub use task::TaskState;
 pub use vm::{VmState, NOVA_COMMIT};
+pub use wait::WaitFor;
 
 // The README's example runs as a doctest.
 #[cfg(doctest)]

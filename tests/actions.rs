@@ -1,0 +1,573 @@
+//! Actions against Nova: preconditions cell by cell, tempest's negative
+//! cases, messages, chains as paths of the relation, outcomes and waits.
+
+use nova_states::{
+    apply, reachable_from_build, restart_decision, sync_decision, Action, Event, FailureEffect,
+    PowerState, RejectedField, RestartDecision, ServerState, ServerStatus, SyncDecision, TaskState,
+    TransitionError, VmState, WaitFor,
+};
+
+const PRECONDITIONS: &str = include_str!("golden/preconditions.tsv");
+
+fn names<T: Copy>(
+    all: &[T],
+    pick: impl Fn(&T) -> bool,
+    name: fn(T) -> &'static str,
+) -> Vec<&'static str> {
+    all.iter().filter(|x| pick(x)).map(|x| name(*x)).collect()
+}
+
+#[test]
+fn every_action_cell_matches_novas_decorators() {
+    let mut rows = 0;
+    let mut cells = 0;
+    for line in PRECONDITIONS.lines().filter(|l| !l.starts_with('#')) {
+        let [action, _method, vms, tasks, launched] = line.split('\t').collect::<Vec<_>>()[..]
+        else {
+            panic!("{line}")
+        };
+        let action: Action = action.parse().unwrap();
+        let vm_ok = |vm: VmState| vms == "*" || vms.split(',').any(|v| v == vm.as_str());
+        let task_ok = |task: Option<TaskState>| {
+            let name = TaskState::name_or_null(task);
+            match tasks.split_at(1) {
+                ("*", _) => true,
+                ("=", list) => list.split(',').any(|t| t == name),
+                ("!", list) => !list.split(',').any(|t| t == name),
+                _ => panic!("{tasks}"),
+            }
+        };
+        let needs_launch = launched == "true";
+        for vm in VmState::ALL {
+            for task in TaskState::ALL_OR_NULL {
+                for was_launched in [false, true] {
+                    let expected = vm_ok(vm) && task_ok(task) && (was_launched || !needs_launch);
+                    assert_eq!(
+                        action.accepts(vm, task, was_launched),
+                        expected,
+                        "{action} {vm} {task:?} launched={was_launched}"
+                    );
+                    // Nova's check order: vm_state, then task_state, then launched_at.
+                    if let Err(r) = action.check(vm, task, was_launched) {
+                        let field = if !vm_ok(vm) {
+                            RejectedField::VmState
+                        } else if !task_ok(task) {
+                            RejectedField::TaskState
+                        } else {
+                            RejectedField::LaunchedAt
+                        };
+                        assert_eq!(r.field, field);
+                    }
+                    cells += 1;
+                }
+            }
+        }
+        rows += 1;
+    }
+    // Every action but create and reset_state (no decorator) has a row.
+    assert_eq!(rows, Action::COUNT - 2);
+    assert_eq!(cells, rows * 12 * 43 * 2);
+}
+
+#[test]
+fn create_and_reset_state_check_no_state() {
+    for vm in VmState::ALL {
+        for task in TaskState::ALL_OR_NULL {
+            assert!(Action::ResetState.accepts(vm, task, false));
+        }
+    }
+    assert!(Action::Create.precondition().vm_states.is_empty());
+}
+
+fn state(vm: VmState, task: Option<TaskState>) -> ServerState {
+    ServerState {
+        vm,
+        task,
+        power: PowerState::Running,
+    }
+}
+
+fn refused(action: Action, vm: VmState, task: Option<TaskState>) -> RejectedField {
+    action.check(vm, task, true).unwrap_err().field
+}
+
+// tempest's negative cases (tempest/api/compute/servers/test_servers_negative.py
+// and friends): each is a 409 from Nova.
+#[test]
+fn tempest_pause_paused_server() {
+    assert_eq!(
+        refused(Action::Pause, VmState::Paused, None),
+        RejectedField::VmState
+    );
+}
+
+#[test]
+fn tempest_resume_active_server() {
+    assert_eq!(
+        refused(Action::Resume, VmState::Active, None),
+        RejectedField::VmState
+    );
+}
+
+#[test]
+fn tempest_rescued_server_refuses_hard_reboot_rebuild_and_volume_attach() {
+    for action in [Action::RebootHard, Action::Rebuild, Action::AttachVolume] {
+        assert_eq!(
+            refused(action, VmState::Rescued, None),
+            RejectedField::VmState,
+            "{action}"
+        );
+    }
+}
+
+#[test]
+fn tempest_second_snapshot_while_one_runs() {
+    let mut s = apply(
+        state(VmState::Active, None),
+        Event::Accept(Action::Snapshot),
+    )
+    .unwrap();
+    for step in 1..Action::Snapshot.edges().len() {
+        let r = apply(s, Event::Accept(Action::Snapshot));
+        assert!(matches!(r, Err(TransitionError::Rejected(_))), "{s}");
+        if let Ok(next) = apply(
+            s,
+            Event::Write {
+                action: Action::Snapshot,
+                edge: step as u8,
+            },
+        ) {
+            s = next;
+        }
+    }
+    for task in [
+        TaskState::ImageSnapshot,
+        TaskState::ImagePendingUpload,
+        TaskState::ImageUploading,
+    ] {
+        let r = Action::Snapshot
+            .check(VmState::Active, Some(task), true)
+            .unwrap_err();
+        assert_eq!(
+            r.conflict_message("c2d5da0a").to_string(),
+            format!("Cannot 'createImage' instance c2d5da0a while it is in task_state {task}")
+        );
+    }
+}
+
+#[test]
+fn tempest_cold_and_live_migration_of_suspended_server() {
+    assert_eq!(
+        refused(Action::Migrate, VmState::Suspended, None),
+        RejectedField::VmState
+    );
+    assert_eq!(
+        refused(Action::LiveMigrate, VmState::Suspended, None),
+        RejectedField::VmState
+    );
+}
+
+#[test]
+fn tempest_restore_active_server() {
+    assert_eq!(
+        refused(Action::Restore, VmState::Active, None),
+        RejectedField::VmState
+    );
+}
+
+#[test]
+fn messages_are_novas() {
+    let r = Action::RebootSoft
+        .check(VmState::Stopped, None, true)
+        .unwrap_err();
+    assert_eq!(
+        r.nova_message("u-1").to_string(),
+        "Instance u-1 in vm_state stopped. Cannot _soft_reboot while the instance is in this state."
+    );
+    assert_eq!(
+        r.conflict_message("u-1").to_string(),
+        "Cannot 'reboot' instance u-1 while it is in vm_state stopped"
+    );
+    assert_eq!(
+        r.to_string(),
+        "instance in vm_state stopped: cannot _soft_reboot while the instance is in this state (allowed: active)"
+    );
+    // Null found: Nova's message says None, the 409 falls back to its generic text.
+    let r = Action::LiveMigrateAbort
+        .check(VmState::Active, None, true)
+        .unwrap_err();
+    assert_eq!(r.field, RejectedField::TaskState);
+    assert_eq!(
+        r.nova_message("u-1").to_string(),
+        "Instance u-1 in task_state None. Cannot live_migrate_abort while the instance is in this state."
+    );
+    assert_eq!(
+        r.conflict_message("u-1").to_string(),
+        "Instance u-1 is in an invalid state for 'abort live migration'"
+    );
+    let r = Action::Start
+        .check(VmState::Stopped, None, false)
+        .unwrap_err();
+    assert_eq!(r.field, RejectedField::LaunchedAt);
+    assert_eq!(
+        r.conflict_message("u-1").to_string(),
+        "Instance u-1 is in an invalid state for 'start'"
+    );
+}
+
+#[test]
+fn what_can_i_do_now() {
+    let now = Action::allowed(VmState::Active, Some(TaskState::ImageUploading), true);
+    let got: Vec<_> = now.iter().map(Action::as_str).collect();
+    assert_eq!(
+        got,
+        [
+            "soft_delete",
+            "delete",
+            "force_delete",
+            "get_vnc_console",
+            "get_spice_console",
+            "get_serial_console",
+            "get_mks_console",
+            "delete_instance_metadata",
+            "update_instance_metadata",
+            "evacuate",
+            "reset_state"
+        ]
+    );
+    // Hard reboot pre-empts a soft reboot, but not a hard one past its first phase.
+    assert!(
+        Action::allowed(VmState::Active, Some(TaskState::RebootStarted), true)
+            .contains(Action::RebootHard)
+    );
+    assert!(
+        !Action::allowed(VmState::Active, Some(TaskState::RebootStartedHard), true)
+            .contains(Action::RebootHard)
+    );
+    // Error accepts exactly what Nova accepts from error.
+    let from_error: Vec<_> = Action::allowed(VmState::Error, None, true)
+        .iter()
+        .map(Action::as_str)
+        .collect();
+    assert_eq!(
+        from_error,
+        names(
+            &Action::ALL,
+            |a| a.precondition().vm_states.contains(VmState::Error)
+                && *a != Action::LiveMigrateForceComplete
+                && *a != Action::LiveMigrateAbort,
+            Action::as_str
+        )
+    );
+}
+
+#[test]
+fn first_writes_and_chains() {
+    assert_eq!(
+        Action::Snapshot.sets_task_state(),
+        Some(TaskState::ImageSnapshotPending)
+    );
+    assert_eq!(
+        Action::Backup.sets_task_state(),
+        Some(TaskState::ImageBackup)
+    );
+    assert_eq!(Action::Stop.sets_task_state(), Some(TaskState::PoweringOff));
+    assert_eq!(Action::ConfirmResize.sets_task_state(), None);
+    assert_eq!(Action::SnapshotVolumeBacked.edges().len(), 0);
+    // resize_confirming is never written by any action.
+    for action in Action::ALL {
+        for edge in action.edges() {
+            assert_ne!(edge.to, Some(TaskState::ResizeConfirming), "{action}");
+        }
+    }
+    // Backup never passes through image_snapshot.
+    assert!(Action::Backup
+        .edges()
+        .iter()
+        .all(|e| e.to != Some(TaskState::ImageSnapshot)));
+    // libvirt's second round exists.
+    assert!(Action::Snapshot
+        .edges()
+        .iter()
+        .any(|e| e.from == Some(TaskState::ImageUploading)
+            && e.to == Some(TaskState::ImagePendingUpload)));
+}
+
+#[test]
+fn outcomes() {
+    use VmState as V;
+    let ends = |a: Action, s: V| a.outcome(s).iter().collect::<Vec<_>>();
+    assert_eq!(ends(Action::Resume, V::Suspended), [V::Active]);
+    assert_eq!(ends(Action::Rebuild, V::Stopped), [V::Stopped]);
+    assert_eq!(ends(Action::Rebuild, V::Active), [V::Active]);
+    assert_eq!(ends(Action::Rebuild, V::Error), [V::Active]);
+    for s in [V::Stopped, V::Paused, V::Suspended, V::Error, V::Active] {
+        assert_eq!(ends(Action::RebootHard, s), [V::Active], "{s}");
+    }
+    assert_eq!(
+        ends(Action::Shelve, V::Stopped),
+        [V::Shelved, V::ShelvedOffloaded]
+    );
+    assert_eq!(ends(Action::Unshelve, V::ShelvedOffloaded), [V::Active]);
+    assert_eq!(
+        ends(Action::RevertResize, V::Resized),
+        [V::Active, V::Stopped]
+    );
+    assert_eq!(ends(Action::Resize, V::Stopped), [V::Resized]);
+    assert_eq!(ends(Action::Evacuate, V::Active), [V::Active, V::Stopped]);
+    assert_eq!(ends(Action::Unrescue, V::Rescued), [V::Active]);
+    assert_eq!(ends(Action::AttachVolume, V::Shelved), [V::Shelved]);
+    assert!(Action::Pause.outcome(V::Stopped).is_empty());
+}
+
+/// Every write of every action, from every start it accepts, is a path of
+/// the relation: walking Write events from the accepted state reaches every
+/// edge and ends only in the outcome's vm_states with task_state null.
+#[test]
+fn every_chain_is_a_path_in_the_relation() {
+    for action in Action::ALL {
+        for start in action.starts().iter() {
+            if start == VmState::Deleted {
+                // The row is gone: the API answers 404 (TransitionError::Gone).
+                assert_eq!(
+                    apply(state(start, None), Event::Accept(action)),
+                    Err(TransitionError::Gone)
+                );
+                continue;
+            }
+            let first = if action == Action::Create {
+                vec![ServerState::BUILD_REQUEST]
+            } else {
+                let s = state(start, None);
+                if !action.accepts(start, None, true) {
+                    continue;
+                }
+                action
+                    .edges()
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, e)| e.api && e.starts.contains(start))
+                    .map(|(i, _)| {
+                        apply(
+                            s,
+                            Event::Write {
+                                action,
+                                edge: i as u8,
+                            },
+                        )
+                        .unwrap()
+                    })
+                    .chain(action.edges().iter().all(|e| !e.api).then_some(s))
+                    .collect()
+            };
+            let mut frontier = first.clone();
+            let mut seen = first;
+            let mut used = vec![false; action.edges().len()];
+            let mut ends = nova_states::VmStateSet::EMPTY;
+            for (i, e) in action.edges().iter().enumerate() {
+                if e.api && e.starts.contains(start) {
+                    used[i] = true;
+                    if e.end {
+                        ends = ends.with(e.vm.unwrap_or(start));
+                    }
+                }
+            }
+            while let Some(s) = frontier.pop() {
+                for (i, e) in action.edges().iter().enumerate() {
+                    if e.api || !e.starts.contains(start) {
+                        continue;
+                    }
+                    if let Ok(next) = apply(
+                        s,
+                        Event::Write {
+                            action,
+                            edge: i as u8,
+                        },
+                    ) {
+                        if !action.in_flight_from(start, s.vm, s.task) {
+                            continue;
+                        }
+                        used[i] = true;
+                        if e.end {
+                            assert_eq!(next.task, None, "{action}: an end leaves a task");
+                            ends = ends.with(next.vm);
+                        } else if !seen.contains(&next) {
+                            seen.push(next);
+                            frontier.push(next);
+                        }
+                    }
+                }
+            }
+            if action.edges().is_empty() {
+                continue;
+            }
+            assert_eq!(ends, action.outcome(start), "{action} from {start}");
+            for (i, e) in action.edges().iter().enumerate() {
+                if e.starts.contains(start) {
+                    assert!(
+                        used[i],
+                        "{action} from {start}: edge {i} ({e:?}) unreachable"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn waits_clients_get_wrong() {
+    // ACTIVE after a resize that silently failed is not success.
+    let w = WaitFor::new(Action::Resize, VmState::Active);
+    assert!(w.failed.contains(ServerStatus::Active) && !w.done.contains(ServerStatus::Active));
+    // ERROR while a hard reboot, stop or rescue runs from ERROR is not failure.
+    for action in [Action::RebootHard, Action::Stop, Action::Rescue] {
+        let w = WaitFor::new(action, VmState::Error);
+        assert!(w.in_progress.contains(ServerStatus::Error), "{action}");
+        assert!(!w.done.contains(ServerStatus::Error), "{action}");
+    }
+    // Shelve has two ends.
+    let w = WaitFor::new(Action::Shelve, VmState::Active);
+    assert!(
+        w.done.contains(ServerStatus::Shelved) && w.done.contains(ServerStatus::ShelvedOffloaded)
+    );
+    // A snapshot shows ACTIVE throughout: only task_state tells.
+    let w = WaitFor::new(Action::Snapshot, VmState::Active);
+    assert!(w.ambiguous().contains(ServerStatus::Active));
+}
+
+#[test]
+fn power_sync_decisions() {
+    use PowerState as P;
+    use SyncDecision as D;
+    assert_eq!(
+        sync_decision(
+            VmState::Active,
+            Some(TaskState::ImageUploading),
+            P::Shutdown
+        ),
+        D::SkipTaskInFlight
+    );
+    assert_eq!(sync_decision(VmState::Active, None, P::Shutdown), D::Stop);
+    assert_eq!(sync_decision(VmState::Active, None, P::Paused), D::LogOnly);
+    assert_eq!(
+        sync_decision(VmState::Stopped, None, P::Running),
+        D::ForceStop
+    );
+    assert_eq!(
+        sync_decision(VmState::Paused, None, P::Crashed),
+        D::ForceStop
+    );
+    assert_eq!(
+        sync_decision(VmState::Suspended, None, P::Running),
+        D::Nothing
+    );
+    let s = apply(
+        state(VmState::Stopped, None),
+        Event::PowerObserved(P::Running),
+    )
+    .unwrap();
+    assert_eq!(
+        (s.vm, s.task),
+        (VmState::Stopped, Some(TaskState::PoweringOff))
+    );
+    // A task in flight: not even power_state is updated.
+    let busy = state(VmState::Active, Some(TaskState::Pausing));
+    assert_eq!(
+        apply(busy, Event::PowerObserved(P::Shutdown)).unwrap(),
+        busy
+    );
+}
+
+#[test]
+fn restart_recovery_decisions() {
+    use PowerState as P;
+    use RestartDecision as R;
+    let d = |vm, task, p| restart_decision(state(vm, task), p);
+    assert_eq!(
+        d(VmState::Building, Some(TaskState::Spawning), P::Running).0,
+        R::BuildToError
+    );
+    assert_eq!(
+        d(VmState::Active, Some(TaskState::ImageUploading), P::Running),
+        (R::ClearTask, state(VmState::Active, None))
+    );
+    // image_backup and shelving are not cleared.
+    assert_eq!(
+        d(VmState::Active, Some(TaskState::ImageBackup), P::Running).0,
+        R::Nothing
+    );
+    assert_eq!(
+        d(VmState::Active, Some(TaskState::Shelving), P::Shutdown).0,
+        R::Nothing
+    );
+    // A building server being deleted becomes error (the building check comes first).
+    assert_eq!(
+        d(VmState::Building, Some(TaskState::Deleting), P::NoState).0,
+        R::BuildToError
+    );
+    assert_eq!(
+        d(VmState::Error, Some(TaskState::PoweringOff), P::Running).0,
+        R::Skip
+    );
+    let (r, s) = d(VmState::Active, Some(TaskState::Rebooting), P::Shutdown);
+    assert_eq!(
+        (r, s.task),
+        (R::RetryReboot, Some(TaskState::RebootPendingHard))
+    );
+    assert_eq!(
+        d(VmState::Active, Some(TaskState::Pausing), P::Running).0,
+        R::ToActive
+    );
+}
+
+#[test]
+fn failures_follow_the_action() {
+    let s = apply(state(VmState::Active, None), Event::Accept(Action::Resize)).unwrap();
+    let back = apply(
+        s,
+        Event::Fail {
+            action: Action::Resize,
+            effect: FailureEffect::ClearTask,
+        },
+    )
+    .unwrap();
+    assert_eq!(back, state(VmState::Active, None));
+    assert!(matches!(
+        apply(
+            s,
+            Event::Fail {
+                action: Action::Resize,
+                effect: FailureEffect::LooksLikeSuccess
+            }
+        ),
+        Err(TransitionError::NoSuchFailure { .. })
+    ));
+    assert!(matches!(
+        apply(
+            s,
+            Event::Fail {
+                action: Action::Pause,
+                effect: FailureEffect::ClearTask
+            }
+        ),
+        Err(TransitionError::NotInFlight { .. })
+    ));
+}
+
+#[test]
+fn reachable_from_build_is_sane() {
+    let reach = reachable_from_build();
+    assert!(reach.contains(ServerState::BUILD_REQUEST));
+    assert!(reach.contains(state(VmState::Active, None)));
+    for s in reach.iter() {
+        assert_ne!(s.status(), ServerStatus::Unknown, "{s}");
+    }
+    // Never reached: a paused server being resized (Nova refuses it).
+    assert!(!reach
+        .iter()
+        .any(|s| s.vm == VmState::Paused && s.task == Some(TaskState::ResizePrep)));
+    // resize_confirming is never reached.
+    assert!(!reach
+        .iter()
+        .any(|s| s.task == Some(TaskState::ResizeConfirming)));
+}
