@@ -53,6 +53,23 @@
 //! implements `core::error::Error` (Rust 1.81+). CI builds it for
 //! `thumbv7em-none-eabihf`, with and without `serde`.
 //!
+//! # Actions, the relation, and traces
+//!
+//! [`Action`] covers every state-guarded operation of `nova.compute.api.API`
+//! plus create, migrate and reset-state: [`Action::check`] (Nova's
+//! preconditions and messages), [`Action::allowed`] ("what can I do now"),
+//! [`Action::edges`] (every task_state write and its guard),
+//! [`Action::outcome`], [`Action::failures`], [`Action::disk_capture`] and
+//! [`WaitFor`]. [`apply`] is the transition relation on
+//! (vm_state, task_state, power_state); [`Validator`] checks polled
+//! sequences against it with constant work per step.
+//!
+//! # Generated documentation
+//!
+//! `docs/states.md`, `docs/status.md`, `docs/actions.md`, the diagrams in
+//! `docs/diagrams/` and `docs/model.json` are written from the tables by
+//! `cargo run --example nova-states -- docs` ([`docs::Generated`]).
+//!
 //! # Upstream source
 //!
 //! Every table was checked against openstack/nova at
@@ -74,14 +91,17 @@ mod names;
 
 mod action;
 mod chain;
+pub mod docs;
 mod document;
 mod error;
 pub mod export;
 mod power;
+mod reach_table;
 mod relation;
 mod set;
 mod status;
 mod task;
+mod trace;
 mod vm;
 mod wait;
 
@@ -96,7 +116,7 @@ pub use error::{Field, Found, ParseError, FOUND_CAPACITY};
 pub use names::Alias;
 pub use power::PowerState;
 pub use relation::{
-    all_events, apply, reachable_from_build, restart_decision, sync_decision, Event,
+    all_events, apply, legal_edges, reachable_from_build, restart_decision, sync_decision, Event,
     RestartDecision, ServerState, StateSet, SyncDecision, TransitionError, Walk,
 };
 pub use set::{
@@ -106,6 +126,10 @@ pub use status::{
     default_status, explicit_status, status, status_from_raw, ListFilter, Preimage, ServerStatus,
 };
 pub use task::TaskState;
+pub use trace::{
+    continues, in_flight_at, phase_of, CaptureTracker, CaptureWindow, Observation, Pair, Step,
+    StepKind, Validator, Violation,
+};
 pub use vm::{VmState, NOVA_COMMIT};
 pub use wait::WaitFor;
 

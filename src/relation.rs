@@ -747,6 +747,15 @@ pub fn all_events() -> impl Iterator<Item = Event> {
         .chain(restarts)
 }
 
+/// Every legal edge of the relation: each (state, event, next state) that
+/// [`apply`] accepts, over every state and every event of [`all_events`].
+pub fn legal_edges() -> impl Iterator<Item = (ServerState, Event, ServerState)> {
+    ServerState::all().flat_map(|state| {
+        all_events()
+            .filter_map(move |event| apply(state, event).ok().map(|next| (state, event, next)))
+    })
+}
+
 /// The set of states reachable from a fresh build
 /// ([`ServerState::BUILD_REQUEST`]) through [`apply`], as a bitmap over
 /// [`ServerState::index`].
