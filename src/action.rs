@@ -278,6 +278,7 @@ impl Action {
 
     /// The state precondition, exactly as the method's decorator declares
     /// it (nova/compute/api.py @ 00a030403f67; the line is the `def`).
+    #[inline]
     pub const fn precondition(self) -> Precondition {
         use Action as A;
         match self {
@@ -673,6 +674,7 @@ impl Action {
     ///     "Cannot 'createImage' instance c2d5da0a while it is in task_state image_uploading"
     /// );
     /// ```
+    #[inline]
     pub const fn check(
         self,
         vm: VmState,
@@ -699,6 +701,7 @@ impl Action {
     }
 
     /// Whether the action is accepted in this state.
+    #[inline]
     pub const fn accepts(self, vm: VmState, task: Option<TaskState>, launched: bool) -> bool {
         self.check(vm, task, launched).is_ok()
     }
@@ -713,18 +716,67 @@ impl Action {
     /// assert!(now.contains(Action::RebootHard) == false);
     /// assert!(!now.contains(Action::Snapshot));
     /// ```
+    #[inline]
+    // Indices: an enum position (< 12) and a task slot (< 43); the bounds
+    // checks cannot fail.
+    #[allow(clippy::indexing_slicing)]
     pub const fn allowed(vm: VmState, task: Option<TaskState>, launched: bool) -> ActionSet {
+        let slot = match task {
+            Some(task) => task.index() + 1,
+            None => 0,
+        };
+        let launched_set = ALLOWED_TABLE[vm.index()][slot];
+        if launched {
+            launched_set
+        } else {
+            ActionSet(launched_set.0 & !MUST_HAVE_LAUNCHED.0)
+        }
+    }
+
+    /// [`Action::allowed`] by checking every action (what the table holds).
+    const fn allowed_by_checking(vm: VmState, task: Option<TaskState>) -> ActionSet {
         let mut set = ActionSet::EMPTY;
         let mut rest: &[Action] = &Action::ALL;
         while let [action, tail @ ..] = rest {
             rest = tail;
-            if !matches!(action, Action::Create) && action.accepts(vm, task, launched) {
+            if !matches!(action, Action::Create) && action.accepts(vm, task, true) {
                 set = set.with(*action);
             }
         }
         set
     }
 }
+
+/// "What can I do now" for a launched server, per (vm_state, task slot),
+/// computed at compile time from the preconditions.
+// Evaluated at compile time only; an out-of-range index would fail the build.
+#[allow(clippy::indexing_slicing)]
+const ALLOWED_TABLE: [[ActionSet; TaskState::COUNT + 1]; VmState::COUNT] = {
+    let mut table = [[ActionSet::EMPTY; TaskState::COUNT + 1]; VmState::COUNT];
+    let mut v = 0;
+    while v < VmState::COUNT {
+        let mut t = 0;
+        while t < TaskState::COUNT + 1 {
+            table[v][t] = Action::allowed_by_checking(VmState::ALL[v], TaskState::ALL_OR_NULL[t]);
+            t += 1;
+        }
+        v += 1;
+    }
+    table
+};
+
+/// The actions whose precondition needs `launched_at`.
+const MUST_HAVE_LAUNCHED: ActionSet = {
+    let mut set = ActionSet::EMPTY;
+    let mut rest: &[Action] = &Action::ALL;
+    while let [action, tail @ ..] = rest {
+        rest = tail;
+        if action.precondition().must_have_launched {
+            set = set.with(*action);
+        }
+    }
+    set
+};
 
 /// A set of [`Action`]s.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]

@@ -163,7 +163,21 @@ pub const fn explicit_status(vm: VmState, task: TaskState) -> Option<ServerStatu
 /// // A snapshot in progress does not show: the status stays ACTIVE.
 /// assert_eq!(status(VmState::Active, Some(TaskState::ImageUploading)), ServerStatus::Active);
 /// ```
+#[inline]
+// The indices are an enum's position (< 12) and a task slot (< 43), so the
+// bounds checks cannot fail and the compiler removes them.
+#[allow(clippy::indexing_slicing)]
 pub const fn status(vm: VmState, task: Option<TaskState>) -> ServerStatus {
+    let slot = match task {
+        Some(task) => task.index() + 1,
+        None => 0,
+    };
+    STATUS_TABLE[vm.index()][slot]
+}
+
+/// [`status`] spelled out from the two dictionaries, as Nova's
+/// `status_from_state` does (`task_map.get(task, task_map['default'])`).
+const fn status_from_dictionaries(vm: VmState, task: Option<TaskState>) -> ServerStatus {
     match task {
         Some(task) => match explicit_status(vm, task) {
             Some(status) => status,
@@ -172,6 +186,25 @@ pub const fn status(vm: VmState, task: Option<TaskState>) -> ServerStatus {
         None => default_status(vm),
     }
 }
+
+/// The projection as a table, computed at compile time from
+/// [`explicit_status`] and [`default_status`] (so it is declared once): one
+/// row per vm_state, one column per task slot (`null` first).
+// Evaluated at compile time only; an out-of-range index would fail the build.
+#[allow(clippy::indexing_slicing)]
+const STATUS_TABLE: [[ServerStatus; TaskState::COUNT + 1]; VmState::COUNT] = {
+    let mut table = [[ServerStatus::Unknown; TaskState::COUNT + 1]; VmState::COUNT];
+    let mut v = 0;
+    while v < VmState::COUNT {
+        let mut t = 0;
+        while t < TaskState::COUNT + 1 {
+            table[v][t] = status_from_dictionaries(VmState::ALL[v], TaskState::ALL_OR_NULL[t]);
+            t += 1;
+        }
+        v += 1;
+    }
+    table
+};
 
 /// [`status`] over raw strings, exactly as Nova treats values it does not
 /// know: an absent or unknown vm_state gives `UNKNOWN` (common.py:116), an

@@ -571,3 +571,18 @@ fn reachable_from_build_is_sane() {
         .iter()
         .any(|s| s.task == Some(TaskState::ResizeConfirming)));
 }
+
+#[test]
+fn allowed_table_agrees_with_every_check() {
+    for vm in VmState::ALL {
+        for task in TaskState::ALL_OR_NULL {
+            for launched in [false, true] {
+                let set = Action::allowed(vm, task, launched);
+                for a in Action::ALL {
+                    let expected = a != Action::Create && a.accepts(vm, task, launched);
+                    assert_eq!(set.contains(a), expected, "{a} {vm} {task:?} {launched}");
+                }
+            }
+        }
+    }
+}
