@@ -101,6 +101,7 @@ mod power;
 mod reach_table;
 mod relation;
 mod set;
+mod sizes;
 mod status;
 mod task;
 mod trace;

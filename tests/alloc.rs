@@ -1,0 +1,419 @@
+//! Zero heap allocations for every core operation (issue 6).
+//!
+//! A counting global allocator counts the allocations made *on the calling
+//! thread* while a closure runs (the test harness's other threads do not
+//! count), and each test asserts that count is zero over every input:
+//! every cell, every name and alias, every action, every relation edge,
+//! every corpus document. Input lists and file contents are prepared
+//! before counting starts.
+//!
+//! The size guarantees (src/sizes.rs) are compiled here too.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde::de::IgnoredAny;
+use serde::Deserialize;
+
+use nova_states::{
+    all_events, apply, legal_edges, reachable_from_build, status, status_from_raw, Action,
+    Observation, PowerState, ServerDocument, ServerState, ServerStatus, TaskState, Validator,
+    VmState, WaitFor,
+};
+
+#[path = "../src/sizes.rs"]
+mod sizes;
+
+/// The system allocator, counting what this thread allocates.
+struct Counting;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count_one() {
+    // try_with: the thread-local may already be gone while a thread exits.
+    let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+}
+
+// SAFETY: every call is forwarded unchanged to the system allocator; the
+// counter is a const-initialized thread-local that never allocates.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        count_one();
+        // SAFETY: same contract as the caller's.
+        unsafe { System.alloc_zeroed(layout) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        count_one();
+        // SAFETY: same contract as the caller's.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Runs `f` and returns its result with the allocations it made.
+fn allocations<R>(f: impl FnOnce() -> R) -> (R, usize) {
+    let before = ALLOCATIONS.with(Cell::get);
+    let result = f();
+    let after = ALLOCATIONS.with(Cell::get);
+    (result, after - before)
+}
+
+/// Asserts that `f` allocates nothing; returns its result.
+#[track_caller]
+fn assert_no_alloc<R>(what: &str, f: impl FnOnce() -> R) -> R {
+    let (result, count) = allocations(f);
+    assert_eq!(count, 0, "{what}: {count} heap allocation(s)");
+    result
+}
+
+#[test]
+fn the_counter_counts() {
+    let (_, count) = allocations(|| std::hint::black_box(vec![1u8; 16]));
+    assert_eq!(count, 1);
+    let (_, count) = allocations(|| std::hint::black_box(String::from("x")).len());
+    assert_eq!(count, 1);
+}
+
+/// Every (vm_state, task_state) cell.
+fn cells() -> Vec<(VmState, Option<TaskState>)> {
+    VmState::ALL
+        .into_iter()
+        .flat_map(|vm| {
+            TaskState::ALL_OR_NULL
+                .into_iter()
+                .map(move |task| (vm, task))
+        })
+        .collect()
+}
+
+#[test]
+fn projection_allocates_nothing() {
+    let cells = cells();
+    let raw: Vec<(Option<&str>, Option<&str>)> = cells
+        .iter()
+        .map(|&(vm, task)| (Some(vm.as_str()), task.map(TaskState::as_str)))
+        .chain([(Some("hibernated"), Some("some_future_task")), (None, None)])
+        .collect();
+    let shown = assert_no_alloc("status", || {
+        cells
+            .iter()
+            .map(|&(vm, task)| status(vm, task))
+            .filter(|s| *s == ServerStatus::Active)
+            .count()
+    });
+    assert!(shown > 0);
+    assert_no_alloc("status_from_raw", || {
+        for &(vm, task) in &raw {
+            std::hint::black_box(status_from_raw(vm, task));
+        }
+    });
+    assert_no_alloc("preimage and list filter", || {
+        for s in ServerStatus::ALL {
+            std::hint::black_box(s.preimage());
+            std::hint::black_box(s.list_filter());
+        }
+    });
+}
+
+/// Parses every name and alias of `T`, and some bad input; nothing may
+/// allocate, errors included (they keep what was found inline).
+fn parse_all<T: std::str::FromStr>(what: &str, good: &[&str]) {
+    let bad = [
+        "",
+        "nope",
+        "ACTIVE ",
+        "a much longer value than any wire name, longer than the inline buffer keeps",
+    ];
+    let parsed = assert_no_alloc(what, || {
+        let ok = good.iter().filter(|s| s.parse::<T>().is_ok()).count();
+        let err = bad.iter().filter(|s| s.parse::<T>().is_err()).count();
+        (ok, err)
+    });
+    assert_eq!(parsed, (good.len(), bad.len()), "{what}");
+}
+
+#[test]
+fn parsing_each_enum_allocates_nothing() {
+    let vm: Vec<&str> = VmState::NAMES
+        .iter()
+        .copied()
+        .chain(VmState::ALIASES.iter().map(|a| a.spelling))
+        .collect();
+    parse_all::<VmState>("VmState", &vm);
+    let task: Vec<&str> = TaskState::NAMES
+        .iter()
+        .copied()
+        .chain(TaskState::ALIASES.iter().map(|a| a.spelling))
+        .collect();
+    parse_all::<TaskState>("TaskState", &task);
+    let codes: Vec<String> = PowerState::ALL
+        .iter()
+        .map(|p| p.code().to_string())
+        .collect();
+    let power: Vec<&str> = PowerState::NAMES
+        .iter()
+        .copied()
+        .chain(PowerState::ALIASES.iter().map(|a| a.spelling))
+        .chain(codes.iter().map(String::as_str))
+        .collect();
+    parse_all::<PowerState>("PowerState", &power);
+    let lower: Vec<String> = ServerStatus::NAMES
+        .iter()
+        .map(|n| n.to_ascii_lowercase())
+        .collect();
+    let statuses: Vec<&str> = ServerStatus::NAMES
+        .iter()
+        .copied()
+        .chain(lower.iter().map(String::as_str))
+        .collect();
+    parse_all::<ServerStatus>("ServerStatus", &statuses);
+    let actions: Vec<&str> = Action::NAMES.to_vec();
+    parse_all::<Action>("Action", &actions);
+}
+
+/// A `fmt::Write` into a fixed buffer, so rendering can be measured too.
+struct Fixed {
+    buf: [u8; 512],
+    len: usize,
+}
+
+impl std::fmt::Write for Fixed {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+#[test]
+fn check_and_allowed_allocate_nothing() {
+    let cells = cells();
+    let (accepted, refused) = assert_no_alloc("Action::check / accepts", || {
+        let (mut accepted, mut refused) = (0usize, 0usize);
+        for action in Action::ALL {
+            for &(vm, task) in &cells {
+                for launched in [true, false] {
+                    match action.check(vm, task, launched) {
+                        Ok(()) => accepted += 1,
+                        Err(_) => refused += 1,
+                    }
+                    assert_eq!(
+                        action.accepts(vm, task, launched),
+                        action.check(vm, task, launched).is_ok()
+                    );
+                }
+            }
+        }
+        (accepted, refused)
+    });
+    assert!(accepted > 0 && refused > 0);
+    let rendered = assert_no_alloc("rendering a rejection", || {
+        let mut out = Fixed {
+            buf: [0; 512],
+            len: 0,
+        };
+        let refusal =
+            Action::Snapshot.check(VmState::Active, Some(TaskState::ImageUploading), true);
+        if let Err(rejection) = refusal {
+            let _ = write!(out, "{}", rejection.conflict_message("c2d5da0a"));
+            let _ = write!(out, "|{rejection}");
+        }
+        out.len
+    });
+    assert!(rendered > 0);
+    let total = assert_no_alloc("Action::allowed", || {
+        cells
+            .iter()
+            .map(|&(vm, task)| Action::allowed(vm, task, true).len())
+            .sum::<usize>()
+    });
+    assert!(total > 0);
+}
+
+#[test]
+fn outcome_and_wait_for_allocate_nothing() {
+    let ends = assert_no_alloc("Action::outcome / WaitFor::new", || {
+        let mut ends = 0;
+        for action in Action::ALL {
+            for start in VmState::ALL {
+                ends += action.outcome(start).len();
+                let wait = WaitFor::new(action, start);
+                std::hint::black_box((wait, wait.ambiguous()));
+            }
+        }
+        ends
+    });
+    assert!(ends > 0);
+}
+
+#[test]
+fn the_relation_allocates_nothing() {
+    // Every state × every event, legal or not.
+    let states: Vec<ServerState> = ServerState::all().collect();
+    let events: Vec<_> = all_events().collect();
+    let legal = assert_no_alloc("apply", || {
+        let mut legal = 0usize;
+        for &state in &states {
+            for &event in &events {
+                legal += usize::from(apply(state, event).is_ok());
+            }
+        }
+        legal
+    });
+    assert!(legal > 0);
+    let (reachable, edges) = assert_no_alloc("reachable_from_build / legal_edges", || {
+        (reachable_from_build().len(), legal_edges().count())
+    });
+    assert!(reachable > 0);
+    assert_eq!(edges, legal);
+}
+
+#[test]
+fn the_validator_allocates_nothing() {
+    let obs = |vm, task: Option<TaskState>| Observation {
+        vm,
+        task,
+        power: Some(PowerState::Running),
+        status: Some(status(vm, task)),
+    };
+    let snapshot = [
+        obs(VmState::Building, Some(TaskState::Scheduling)),
+        obs(VmState::Building, Some(TaskState::Spawning)),
+        obs(VmState::Active, None),
+        obs(VmState::Active, Some(TaskState::ImageSnapshot)),
+        obs(VmState::Active, Some(TaskState::ImagePendingUpload)),
+        obs(VmState::Active, Some(TaskState::ImageUploading)),
+        obs(VmState::Active, None),
+        obs(VmState::Deleted, None),
+        // Not producible from deleted: an error, still no allocation.
+        obs(VmState::Active, None),
+    ];
+    let accepted = assert_no_alloc("Validator::observe", || {
+        let mut validator = Validator::new();
+        snapshot
+            .iter()
+            .filter(|o| validator.observe(**o).is_ok())
+            .count()
+    });
+    assert_eq!(accepted, snapshot.len() - 1);
+}
+
+fn corpus_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+}
+
+/// Every corpus document ServerDocument reads, with its text.
+fn readable_corpus() -> Vec<(PathBuf, String)> {
+    let entries = std::fs::read_dir(corpus_dir())
+        .expect("../shared/corpus (shared/ must sit beside the checkout)");
+    let mut texts = Vec::new();
+    for entry in entries {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).expect("a readable corpus file");
+            texts.push((path, text));
+        }
+    }
+    texts.sort();
+    // Only the success path is ours to measure: serde_json boxes its errors.
+    texts.retain(|(_, text)| serde_json::from_str::<ServerDocument>(text).is_ok());
+    assert!(
+        texts.len() >= 30,
+        "only {} corpus documents read",
+        texts.len()
+    );
+    texts
+}
+
+/// Our reader adds no allocation of its own to serde_json's.
+///
+/// serde_json itself allocates (once per document) on the success path: to
+/// skip a value with containers nested in it (`"addresses": {"private":
+/// [...]}`) it keeps a stack of open brackets in a `Vec`
+/// (`Deserializer::ignore_value`). Skipping the whole document unread
+/// (`IgnoredAny`) makes that allocation too, so the test asserts ours makes
+/// no more than that, and at most one; the next two tests show the reader
+/// itself makes none.
+#[test]
+fn reading_server_documents_adds_no_allocation_to_serde_json() {
+    for (path, text) in readable_corpus() {
+        let (skipped, floor) = allocations(|| serde_json::from_str::<IgnoredAny>(&text).is_ok());
+        let (read, ours) = allocations(|| {
+            serde_json::from_str::<ServerDocument>(&text).map(|doc| (doc, doc.assess().is_ok()))
+        });
+        assert!(skipped && read.is_ok(), "{}", path.display());
+        assert!(
+            ours <= floor,
+            "{}: {ours} > IgnoredAny's {floor}",
+            path.display()
+        );
+        assert!(ours <= 1, "{}: {ours} allocations", path.display());
+    }
+}
+
+/// The same documents deserialized from an already-parsed
+/// `serde_json::Value`: our `Deserialize` impl alone, with no allocation.
+#[test]
+fn the_document_reader_itself_allocates_nothing() {
+    for (path, text) in readable_corpus() {
+        let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let doc = assert_no_alloc(&format!("ServerDocument from {}", path.display()), || {
+            ServerDocument::deserialize(&value).map(|doc| (doc, doc.assess().is_ok()))
+        });
+        assert!(doc.is_ok(), "{}", path.display());
+    }
+}
+
+/// From text, straight through serde_json: zero when no skipped value has
+/// containers nested in it (here the fault object holds only scalars).
+#[test]
+fn reading_a_document_from_text_allocates_nothing() {
+    let flat = r#"{"server": {"id": "c2d5da0a", "status": "ERROR",
+        "OS-EXT-STS:vm_state": "error", "OS-EXT-STS:task_state": null,
+        "OS-EXT-STS:power_state": 4, "locked": false,
+        "fault": {"code": 500, "message": "No valid host was found."}}}"#;
+    let doc = assert_no_alloc("ServerDocument from flat text", || {
+        serde_json::from_str::<ServerDocument>(flat)
+    });
+    assert!(doc.is_ok_and(|d| d.has_fault && d.is_consistent()));
+    let values = assert_no_alloc("each enum from a JSON string", || {
+        let vm = serde_json::from_str::<VmState>("\"soft-delete\"").is_ok();
+        let task = serde_json::from_str::<Option<TaskState>>("\"powering-off\"").is_ok();
+        let null = serde_json::from_str::<Option<TaskState>>("null").is_ok();
+        let power = serde_json::from_str::<PowerState>("4").is_ok();
+        let shown = serde_json::from_str::<ServerStatus>("\"VERIFY_RESIZE\"").is_ok();
+        [vm, task, null, power, shown]
+    });
+    assert_eq!(values, [true; 5]);
+}
+
+#[test]
+fn sizes() {
+    use std::mem::size_of;
+    assert_eq!(size_of::<VmState>(), 1);
+    assert_eq!(size_of::<Option<TaskState>>(), 1);
+    assert_eq!(size_of::<Option<PowerState>>(), 1);
+    assert_eq!(size_of::<ServerStatus>(), 1);
+    assert_eq!(size_of::<Action>(), 1);
+    assert!(size_of::<ServerState>() <= 4);
+}
