@@ -199,9 +199,14 @@ const fn compute_walk(action: Action) -> Walk {
     let mut s = 0;
     while s < VmState::COUNT {
         let start = VmState::ALL[s];
-        // create has no server to start from: it starts as building.
+        // create has no server to start from: it starts as building. The
+        // power sync stops stopped and paused servers through force_stop,
+        // which is stop without the state check (api.py:2854-2859,
+        // manager.py:11342-11373): the same writes, from those vm_states too.
         let startable = pre.vm_states.contains(start)
-            || (matches!(action, Action::Create) && matches!(start, VmState::Building));
+            || (matches!(action, Action::Create) && matches!(start, VmState::Building))
+            || (matches!(action, Action::Stop)
+                && matches!(start, VmState::Stopped | VmState::Paused));
         if !startable {
             s += 1;
             continue;
@@ -317,6 +322,9 @@ impl Action {
     /// assert_eq!(ends, [VmState::Shelved, VmState::ShelvedOffloaded]);
     /// ```
     pub fn outcome(self, start: VmState) -> VmStateSet {
+        if !self.starts().contains(start) {
+            return VmStateSet::EMPTY;
+        }
         self.walk()
             .ends
             .get(start.index())
