@@ -575,6 +575,14 @@ pub const fn restart_decision(
 
 /// Takes a state through one event.
 ///
+/// The invariants the relation keeps (one task at a time except Nova's
+/// pre-empters, no image-create while any task runs, every reachable state
+/// projects to a known status, deleted is terminal, every success ends with
+/// no task, writes follow their chain and guards, error accepts only what
+/// Nova accepts from error, power observations never change vm_state) are
+/// written down with their named tests in `docs/invariants.md` and checked
+/// on every edge by `tests/invariants.rs` and the `events` fuzz target.
+///
 /// # Errors
 /// A [`TransitionError`] saying why the event cannot happen here.
 ///

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Mutation testing of src/ with cargo-mutants (not in CI: a full run takes
+# hours; see docs/testing.md for the measured time per mutant).
+#
+#   scripts/mutants.sh                              every mutant of src/
+#   scripts/mutants.sh --file src/status.rs         one file (any cargo-mutants args)
+#   scripts/mutants.sh --list --file src/status.rs  just list the mutants
+#
+# Installs cargo-mutants (cargo install --locked) if it is missing. The tests
+# read ../shared/corpus, which cargo-mutants' usual scratch copy would not
+# have beside it, so the script makes its own copy of this working tree in
+# $MUTANTS_WORK (default: a temp dir) with ../shared linked beside it, and
+# mutates that copy in place, one mutant at a time (--in-place implies one
+# job): the checkout itself is never touched. Results land in mutants.out/
+# here (git-ignored).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo="$(pwd)"
+
+if ! cargo mutants --version >/dev/null 2>&1; then
+    echo "== installing cargo-mutants"
+    cargo install --locked cargo-mutants
+fi
+cargo mutants --version
+
+work="${MUTANTS_WORK:-$(mktemp -d -t nova-states-mutants.XXXXXX)}"
+mkdir -p "$work/main"
+# The working tree as it is (tracked and new files), without build output.
+git ls-files --cached --others --exclude-standard -z |
+    tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null |
+    tar -xf - -C "$work/main"
+if [ -d ../shared ] && [ ! -e "$work/shared" ]; then
+    ln -s "$(cd ../shared && pwd)" "$work/shared"
+fi
+echo "== mutating a copy in $work/main"
+
+start=$(date +%s)
+status=0
+(
+    cd "$work/main"
+    cargo mutants --in-place --all-features \
+        "$@" --output "$work"
+) || status=$?
+rm -rf "$repo/mutants.out"
+cp -r "$work/mutants.out" "$repo/mutants.out" 2>/dev/null || true
+echo "== cargo-mutants exited $status after $(( $(date +%s) - start ))s; results in mutants.out/"
+# 0: all caught; 2: some missed; 3: some timed out (cargo-mutants' codes).
+exit "$status"

@@ -1,0 +1,433 @@
+//! Replays the committed fuzz seeds (fuzz/seeds/<target>/) through the
+//! fuzz targets' bodies (tests/harness/mod.rs) on stable, so that every
+//! seed, and every crash turned into a seed, is checked by `cargo test`.
+//!
+//! The `events` seeds named after a scenario are generated from the
+//! scenarios below (`NOVA_STATES_BLESS=1 cargo test --test fuzz_replay`
+//! rewrites them); a test fails when one drifts, i.e. its bytes no longer
+//! decode to its scenario (e.g. because the event list changed).
+
+mod harness;
+
+use std::path::{Path, PathBuf};
+
+use nova_states::{
+    apply, Action, Event, FailureEffect, PowerState, ServerState, TaskState, VmState,
+};
+
+fn seeds(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds")
+        .join(target);
+    let mut files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            (path, bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+#[cfg_attr(miri, ignore)] // explores the reachable set: hours under miri
+fn every_events_seed_keeps_every_invariant() {
+    let files = seeds("events");
+    assert!(files.len() >= 20, "{} events seeds", files.len());
+    for (path, bytes) in files {
+        let result = std::panic::catch_unwind(|| harness::events(&bytes));
+        assert!(result.is_ok(), "{} broke an invariant", path.display());
+    }
+}
+
+#[test]
+fn every_parse_seed_round_trips() {
+    let files = seeds("parse");
+    assert!(files.len() >= 20, "{} parse seeds", files.len());
+    for (path, bytes) in files {
+        let result = std::panic::catch_unwind(|| harness::parse(&bytes));
+        assert!(result.is_ok(), "{} broke a parser property", path.display());
+    }
+}
+
+// --- The events scenarios ------------------------------------------------------
+
+/// A step of a scenario, resolved against the state it is taken in.
+#[derive(Clone, Copy)]
+enum Step {
+    /// The API request.
+    Accept(Action),
+    /// The action's write that leads to this task_state (first edge that
+    /// applies and does).
+    Write(Action, Option<TaskState>),
+    Fail(Action, FailureEffect),
+    Power(PowerState),
+    Reset(VmState),
+    Restart(PowerState),
+    /// An event as is.
+    Raw(Event),
+}
+
+use Step::{Accept as A, Fail as F, Power as P, Raw as E, Reset as R, Restart as C, Write as W};
+
+fn resolve(steps: &[Step]) -> Vec<Event> {
+    let mut s = ServerState::BUILD_REQUEST;
+    let mut out = Vec::new();
+    for step in steps {
+        let event = match *step {
+            Step::Accept(a) => Event::Accept(a),
+            Step::Write(action, to) => (0..action.edges().len())
+                .map(|i| Event::Write {
+                    action,
+                    edge: i as u8,
+                })
+                .find(|e| apply(s, *e).is_ok_and(|n| n.task == to))
+                // A write the state refuses: keep the first edge to `to`.
+                .or_else(|| {
+                    let i = action.edges().iter().position(|e| e.to == to)?;
+                    Some(Event::Write {
+                        action,
+                        edge: i as u8,
+                    })
+                })
+                .unwrap_or_else(|| panic!("{action} never writes {to:?}")),
+            Step::Fail(action, effect) => Event::Fail { action, effect },
+            Step::Power(p) => Event::PowerObserved(p),
+            Step::Reset(vm) => Event::ResetState(vm),
+            Step::Restart(p) => Event::ComputeRestart(p),
+            Step::Raw(e) => e,
+        };
+        if let Ok(next) = apply(s, event) {
+            s = next;
+        }
+        out.push(event);
+    }
+    out
+}
+
+const BUILD: &[Step] = &[
+    W(Action::Create, None),
+    W(Action::Create, Some(TaskState::Networking)),
+    W(Action::Create, Some(TaskState::BlockDeviceMapping)),
+    W(Action::Create, Some(TaskState::Spawning)),
+    W(Action::Create, None),
+];
+
+fn after_build(rest: &[Step]) -> Vec<Step> {
+    [BUILD, rest].concat()
+}
+
+/// Each scenario: the seed's file name and its steps from a fresh build.
+fn scenarios() -> Vec<(&'static str, Vec<Step>)> {
+    use Action as X;
+    use TaskState as T;
+    use VmState as V;
+    let stop = [A(X::Stop), W(X::Stop, None)];
+    let resize = [
+        A(X::Resize),
+        W(X::Resize, Some(T::ResizeMigrating)),
+        W(X::Resize, Some(T::ResizeMigrated)),
+        W(X::Resize, Some(T::ResizeFinish)),
+        W(X::Resize, None),
+    ];
+    vec![
+        ("build_to_active", BUILD.to_vec()),
+        (
+            "build_rescheduled_twice",
+            vec![
+                W(X::Create, None),
+                W(X::Create, Some(T::Networking)),
+                W(X::Create, Some(T::Scheduling)),
+                W(X::Create, None),
+                W(X::Create, Some(T::Networking)),
+                W(X::Create, Some(T::BlockDeviceMapping)),
+                W(X::Create, Some(T::Spawning)),
+                W(X::Create, Some(T::Scheduling)),
+                W(X::Create, None),
+                W(X::Create, Some(T::BlockDeviceMapping)),
+            ],
+        ),
+        (
+            "build_fails_then_restart",
+            vec![
+                W(X::Create, None),
+                W(X::Create, Some(T::Networking)),
+                C(PowerState::NoState),
+                A(X::Delete),
+                W(X::Delete, None),
+            ],
+        ),
+        (
+            "snapshot_libvirt_two_rounds",
+            after_build(&[
+                A(X::Snapshot),
+                W(X::Snapshot, Some(T::ImageSnapshot)),
+                W(X::Snapshot, Some(T::ImagePendingUpload)),
+                W(X::Snapshot, Some(T::ImageUploading)),
+                W(X::Snapshot, Some(T::ImagePendingUpload)),
+                W(X::Snapshot, Some(T::ImageUploading)),
+                W(X::Snapshot, None),
+            ]),
+        ),
+        (
+            "second_snapshot_and_backup_refused",
+            after_build(&[
+                A(X::Snapshot),
+                A(X::Snapshot),
+                A(X::Backup),
+                A(X::SnapshotVolumeBacked),
+                W(X::Snapshot, Some(T::ImageSnapshot)),
+                A(X::Backup),
+                F(X::Snapshot, FailureEffect::ClearTask),
+                A(X::Backup),
+                W(X::Backup, Some(T::ImagePendingUpload)),
+                A(X::Snapshot),
+                C(PowerState::Running),
+            ]),
+        ),
+        (
+            "stop_start",
+            after_build(&[A(X::Stop), W(X::Stop, None), A(X::Start), W(X::Start, None)]),
+        ),
+        (
+            "power_sync_stops_active",
+            after_build(&[
+                P(PowerState::Shutdown),
+                W(X::Stop, None),
+                P(PowerState::Running),
+            ]),
+        ),
+        (
+            "pause_then_sync_force_stop",
+            after_build(&[
+                A(X::Pause),
+                W(X::Pause, None),
+                P(PowerState::Shutdown),
+                W(X::Stop, None),
+                F(X::Stop, FailureEffect::ClearTask),
+                R(V::Active),
+            ]),
+        ),
+        (
+            "reboot_hard_preempts_soft",
+            after_build(&[
+                A(X::RebootSoft),
+                W(X::RebootSoft, Some(T::RebootPending)),
+                A(X::RebootHard),
+                W(X::RebootHard, Some(T::RebootPendingHard)),
+                A(X::RebootHard),
+                W(X::RebootHard, Some(T::RebootStartedHard)),
+                W(X::RebootHard, None),
+            ]),
+        ),
+        (
+            "reboot_fails_looks_like_success",
+            after_build(&[
+                A(X::RebootSoft),
+                F(X::RebootSoft, FailureEffect::LooksLikeSuccess),
+                A(X::RebootSoft),
+                C(PowerState::Shutdown),
+            ]),
+        ),
+        (
+            "resize_confirm",
+            after_build(
+                &[
+                    resize.as_slice(),
+                    &[A(X::ConfirmResize), W(X::ConfirmResize, None)],
+                ]
+                .concat(),
+            ),
+        ),
+        (
+            "resize_revert_of_stopped",
+            after_build(
+                &[
+                    stop.as_slice(),
+                    &resize,
+                    &[
+                        A(X::RevertResize),
+                        W(X::RevertResize, Some(T::ResizeReverting)),
+                        W(X::RevertResize, Some(T::PoweringOff)),
+                        W(X::RevertResize, None),
+                    ],
+                ]
+                .concat(),
+            ),
+        ),
+        (
+            "shelve_offload_unshelve",
+            after_build(&[
+                A(X::Shelve),
+                W(X::Shelve, Some(T::ShelvingImagePendingUpload)),
+                W(X::Shelve, Some(T::ShelvingImageUploading)),
+                W(X::Shelve, Some(T::ShelvingOffloading)),
+                W(X::Shelve, None),
+                A(X::Unshelve),
+                W(X::Unshelve, Some(T::Spawning)),
+                W(X::Unshelve, None),
+            ]),
+        ),
+        (
+            "unshelve_image_gone",
+            after_build(&[
+                A(X::Shelve),
+                W(X::Shelve, Some(T::ShelvingImagePendingUpload)),
+                W(X::Shelve, Some(T::ShelvingImageUploading)),
+                W(X::Shelve, None),
+                A(X::Unshelve),
+                F(X::Unshelve, FailureEffect::ErrorKeepTask),
+                C(PowerState::Shutdown),
+                R(V::Error),
+            ]),
+        ),
+        (
+            "delete_then_gone",
+            after_build(&[
+                A(X::Delete),
+                W(X::Delete, None),
+                A(X::Restore),
+                A(X::Delete),
+                R(V::Active),
+                P(PowerState::Running),
+                C(PowerState::Running),
+                F(X::Delete, FailureEffect::Error),
+            ]),
+        ),
+        (
+            "soft_delete_restore",
+            after_build(&[
+                A(X::SoftDelete),
+                W(X::SoftDelete, None),
+                A(X::Stop),
+                A(X::Restore),
+                W(X::Restore, None),
+            ]),
+        ),
+        (
+            "rebuild_fails_to_error_then_reset",
+            after_build(&[
+                A(X::Rebuild),
+                W(X::Rebuild, Some(T::RebuildBlockDeviceMapping)),
+                F(X::Rebuild, FailureEffect::Error),
+                A(X::Start),
+                A(X::Stop),
+                W(X::Stop, None),
+                R(V::Active),
+            ]),
+        ),
+        (
+            "evacuate_stopped",
+            after_build(
+                &[
+                    stop.as_slice(),
+                    &[
+                        A(X::Evacuate),
+                        W(X::Evacuate, Some(T::RebuildBlockDeviceMapping)),
+                        W(X::Evacuate, Some(T::RebuildSpawning)),
+                        W(X::Evacuate, None),
+                        W(X::Evacuate, Some(T::PoweringOff)),
+                        W(X::Evacuate, None),
+                    ],
+                ]
+                .concat(),
+            ),
+        ),
+        (
+            "rescue_unrescue",
+            after_build(&[
+                A(X::Rescue),
+                W(X::Rescue, None),
+                A(X::RebootHard),
+                A(X::Unrescue),
+                W(X::Unrescue, None),
+            ]),
+        ),
+        (
+            "suspend_resume_with_sync",
+            after_build(&[
+                A(X::Suspend),
+                P(PowerState::Running),
+                W(X::Suspend, None),
+                P(PowerState::Running),
+                A(X::Resume),
+                F(X::Resume, FailureEffect::Error),
+                A(X::RebootHard),
+                W(X::RebootHard, Some(T::RebootPendingHard)),
+                C(PowerState::Running),
+            ]),
+        ),
+        (
+            "live_migrate_abort_and_consoles",
+            after_build(&[
+                A(X::LiveMigrate),
+                A(X::GetVncConsole),
+                A(X::LiveMigrateForceComplete),
+                A(X::UpdateInstanceMetadata),
+                A(X::LiveMigrateAbort),
+                W(X::LiveMigrateAbort, None),
+                A(X::LiveMigrateAbort),
+            ]),
+        ),
+        (
+            "accept_only_actions",
+            after_build(&[
+                A(X::SetAdminPassword),
+                W(X::SetAdminPassword, None),
+                A(X::TriggerCrashDump),
+                A(X::AttachVolume),
+                A(X::SnapshotVolumeBacked),
+                F(X::AttachVolume, FailureEffect::NoWrite),
+                A(X::VolumeSnapshotCreate),
+            ]),
+        ),
+        (
+            "refusals_of_every_kind",
+            after_build(&[
+                E(Event::Write {
+                    action: X::Create,
+                    edge: 0,
+                }),
+                W(X::Snapshot, Some(T::ImageUploading)),
+                F(X::Pause, FailureEffect::ClearTask),
+                A(X::LiveMigrateAbort),
+                A(X::Start),
+                A(X::Unpause),
+            ]),
+        ),
+    ]
+}
+
+#[test]
+#[cfg_attr(miri, ignore)] // explores the reachable set: hours under miri
+fn scenario_seeds_are_up_to_date() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/events");
+    let bless = std::env::var_os("NOVA_STATES_BLESS").is_some();
+    let mut stale = Vec::new();
+    for (name, steps) in scenarios() {
+        let events = resolve(&steps);
+        let bytes = harness::encode_events(&events);
+        assert_eq!(
+            harness::run_events(&bytes),
+            events,
+            "{name}: the encoding round-trips"
+        );
+        let path = dir.join(name);
+        if bless {
+            std::fs::write(&path, &bytes).unwrap();
+        } else {
+            // The committed bytes must still mean this scenario (they may
+            // differ from today's shortest encoding).
+            match std::fs::read(&path) {
+                Ok(committed) if harness::run_events(&committed) == events => {}
+                _ => stale.push(name),
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale events seeds {stale:?}: regenerate with NOVA_STATES_BLESS=1 cargo test --test fuzz_replay"
+    );
+}

@@ -1,0 +1,588 @@
+//! The invariants of the transition relation, one named test each
+//! (docs/invariants.md says what each means and where Nova says so), and
+//! the exhaustive exploration: every state × every event through `apply`,
+//! and a breadth-first walk of the set reachable from a fresh build that
+//! checks every invariant on every edge.
+//!
+//! The edge checks live in tests/harness/mod.rs, shared with the fuzz
+//! targets. The exhaustive tests are skipped under miri (too slow there);
+//! `cargo test --test invariants -- --nocapture` prints the counts recorded
+//! in docs/testing.md.
+
+mod harness;
+
+use std::collections::BTreeSet;
+
+use harness::{
+    check_edge, events_list, nova_accepts_task, reachable, ERROR_ACCEPTS, IMAGE_ACTIONS, PREEMPTERS,
+};
+use nova_states::{
+    all_events, apply, legal_edges, reachable_from_build, Action, Event, PowerState, ServerState,
+    ServerStatus, TaskFilter, TaskState, TransitionError, VmState,
+};
+
+type Check = fn(ServerState, Event, &Result<ServerState, TransitionError>);
+
+/// Runs `check` on every state × every event; returns how many edges it saw.
+fn on_every_edge(check: Check) -> usize {
+    let mut edges = 0;
+    for state in ServerState::all() {
+        for &event in events_list() {
+            check(state, event, &apply(state, event));
+            edges += 1;
+        }
+    }
+    edges
+}
+
+/// Runs `check` on every event from every reachable state.
+fn on_every_reachable_edge(check: Check) -> usize {
+    let reach = reachable();
+    let mut edges = 0;
+    for state in ServerState::all().filter(|s| reach[s.index()]) {
+        for &event in events_list() {
+            check(state, event, &apply(state, event));
+            edges += 1;
+        }
+    }
+    edges
+}
+
+fn state(vm: VmState, task: Option<TaskState>) -> ServerState {
+    ServerState {
+        vm,
+        task,
+        power: PowerState::Running,
+    }
+}
+
+// --- 1. One task at a time --------------------------------------------------
+
+/// An action is accepted only with task_state null, except Nova's explicit
+/// pre-empters (the delete family, evacuate, hard reboot within
+/// ALLOW_REBOOT, reset-state, the metadata updates and consoles whose
+/// decorator says `task_state=None` or rejects only deleting/migrating, and
+/// the live-migration follow-ups that need migrating). The list is derived
+/// from `Action::precondition` and must equal Nova's.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn one_task_at_a_time() {
+    let derived: Vec<Action> = Action::ALL
+        .into_iter()
+        .filter(|a| a.precondition().task_states != TaskFilter::NULL_ONLY)
+        .collect();
+    assert_eq!(derived, PREEMPTERS);
+    for action in Action::ALL {
+        for task in TaskState::ALL_OR_NULL {
+            assert_eq!(
+                action.precondition().task_states.contains(task),
+                nova_accepts_task(action, task),
+                "{action} with task_state {}",
+                TaskState::name_or_null(task)
+            );
+        }
+    }
+    // Hard reboot pre-empts exactly ALLOW_REBOOT.
+    assert_eq!(
+        Action::RebootHard.precondition().task_states,
+        nova_states::ALLOW_REBOOT
+    );
+    assert_eq!(
+        nova_states::ALLOW_REBOOT,
+        TaskFilter::of(&harness::ALLOW_REBOOT, true)
+    );
+    on_every_edge(harness::one_task_at_a_time);
+    // And the relation refuses every other action while any task runs.
+    for s in ServerState::all().filter(|s| s.task.is_some() && s.vm != VmState::Deleted) {
+        for action in Action::ALL
+            .into_iter()
+            .filter(|a| !PREEMPTERS.contains(a) && *a != Action::Create)
+        {
+            assert!(
+                matches!(
+                    apply(s, Event::Accept(action)),
+                    Err(TransitionError::Rejected(_))
+                ),
+                "{action} in {s}"
+            );
+        }
+    }
+}
+
+// --- 2. No image-create or backup while a task runs ---------------------------
+
+/// Snapshot, volume-backed snapshot and backup are refused while any task
+/// runs, in particular any image_* task (a second snapshot while one
+/// uploads is a 409).
+#[test]
+#[cfg_attr(miri, ignore)]
+fn no_image_create_or_backup_while_a_task_runs() {
+    on_every_edge(harness::no_image_while_task);
+    for task in TaskState::ALL
+        .into_iter()
+        .filter(|t| t.as_str().starts_with("image_"))
+    {
+        for vm in [
+            VmState::Active,
+            VmState::Stopped,
+            VmState::Paused,
+            VmState::Suspended,
+        ] {
+            for action in IMAGE_ACTIONS {
+                let err = apply(state(vm, Some(task)), Event::Accept(action)).unwrap_err();
+                let TransitionError::Rejected(r) = err else {
+                    panic!("{action} in {vm}/{task}: {err:?}")
+                };
+                assert_eq!(r.field, nova_states::RejectedField::TaskState);
+            }
+        }
+    }
+}
+
+// --- 3. Every reachable state shows a known status ----------------------------
+
+/// Every state reachable from a fresh build projects to a status other
+/// than UNKNOWN (UNKNOWN is for vm_states Nova does not know and down
+/// cells).
+#[test]
+#[cfg_attr(miri, ignore)]
+fn every_reachable_state_shows_a_known_status() {
+    let reach = reachable();
+    let mut n = 0;
+    for s in ServerState::all().filter(|s| reach[s.index()]) {
+        assert_ne!(s.status(), ServerStatus::Unknown, "{s}");
+        n += 1;
+    }
+    assert!(n > 0);
+    on_every_reachable_edge(harness::status_known);
+}
+
+// --- 4. Deleted is terminal ---------------------------------------------------
+
+/// From a reachable state with vm_state deleted, no event leads to another
+/// vm_state (and every API request answers Gone).
+#[test]
+#[cfg_attr(miri, ignore)]
+fn deleted_is_terminal() {
+    let reach = reachable();
+    let deleted: Vec<ServerState> = ServerState::all()
+        .filter(|s| reach[s.index()] && s.vm == VmState::Deleted)
+        .collect();
+    assert!(!deleted.is_empty(), "delete must be reachable");
+    for s in &deleted {
+        for &event in events_list() {
+            harness::deleted_is_terminal(*s, event, &apply(*s, event));
+        }
+    }
+    // Unreachable deleted states are outside the claim: deleted/deleting
+    // can "fail" to error because Action::Delete counts deleted among its
+    // starts (see docs/invariants.md).
+    let odd = ServerState {
+        vm: VmState::Deleted,
+        task: Some(TaskState::Deleting),
+        power: PowerState::NoState,
+    };
+    assert!(!reach[odd.index()]);
+}
+
+// --- 5. Every success ends with task_state null ---------------------------------
+
+/// Every edge that completes an action (`end = true`) writes task_state
+/// null, and so does every such write the relation takes.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn every_success_ends_with_task_null() {
+    let mut ends = 0;
+    for action in Action::ALL {
+        for (i, e) in action.edges().iter().enumerate() {
+            if e.end {
+                assert_eq!(e.to, None, "{action} edge {i} ends with a task");
+                ends += 1;
+            }
+        }
+    }
+    assert!(ends > 0);
+    on_every_edge(harness::success_ends_null);
+}
+
+// --- 6. Task writes follow the chain and its guards --------------------------------
+
+/// Every write the relation takes is an edge of that action, from the
+/// edge's task_state, landing exactly where the edge says, and its guard
+/// (`expected_task_state`) admits the task_state it replaces unless the
+/// save is unguarded.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn task_writes_follow_chain_and_guards() {
+    // Statically: every guarded edge admits its own starting task_state.
+    for action in Action::ALL {
+        for (i, e) in action.edges().iter().enumerate() {
+            if let (nova_states::Guard::Expect(f), false) = (e.guard, e.api) {
+                assert!(
+                    f.contains(e.from),
+                    "{action} edge {i}: guard refuses its from"
+                );
+            }
+        }
+    }
+    on_every_edge(harness::writes_follow_chain);
+}
+
+// --- 7. Error accepts only what Nova accepts from error --------------------------
+
+/// From vm_state error, exactly the actions whose decorator lists ERROR (or
+/// any vm_state) are accepted, each within its task rule.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn error_accepts_only_what_nova_accepts() {
+    for task in TaskState::ALL_OR_NULL {
+        let got: Vec<Action> = Action::allowed(VmState::Error, task, true).iter().collect();
+        let want: Vec<Action> = Action::ALL
+            .into_iter()
+            .filter(|a| ERROR_ACCEPTS.contains(a) && nova_accepts_task(*a, task))
+            .collect();
+        assert_eq!(got, want, "error/{}", TaskState::name_or_null(task));
+    }
+    let from_error: Vec<&str> = Action::allowed(VmState::Error, None, true)
+        .iter()
+        .map(Action::as_str)
+        .collect();
+    assert_eq!(
+        from_error,
+        [
+            "soft_delete",
+            "delete",
+            "force_delete",
+            "stop",
+            "trigger_crash_dump",
+            "reboot_hard",
+            "rebuild",
+            "rescue",
+            "get_vnc_console",
+            "get_spice_console",
+            "get_serial_console",
+            "get_mks_console",
+            "evacuate",
+            "volume_snapshot_create",
+            "volume_snapshot_delete",
+            "reset_state",
+        ]
+    );
+    on_every_edge(harness::error_accepts_only_novas);
+}
+
+// --- 8. Projection and reverse agree ------------------------------------------------
+
+/// `ServerStatus::preimage` is exactly the reverse of `status`: every
+/// (vm_state, task_state) pair is in the preimage of its status and of no
+/// other, in vm_state then task order; UNKNOWN has none; and the list
+/// filter for a status returns at least every pair showing it.
+#[test]
+fn projection_and_reverse_agree() {
+    let mut pairs = 0;
+    for s in ServerStatus::ALL {
+        let pre: Vec<_> = s.preimage().collect();
+        let want: Vec<_> = VmState::ALL
+            .into_iter()
+            .flat_map(|vm| TaskState::ALL_OR_NULL.into_iter().map(move |t| (vm, t)))
+            .filter(|(vm, t)| nova_states::status(*vm, *t) == s)
+            .collect();
+        assert_eq!(pre, want, "{s}");
+        let filter = s.list_filter();
+        for (vm, t) in &pre {
+            assert!(filter.matches(*vm, *t), "?status={s} misses {vm}/{t:?}");
+        }
+        assert_eq!(filter.is_rejected(), pre.is_empty(), "{s}");
+        pairs += pre.len();
+    }
+    assert_eq!(ServerStatus::Unknown.preimage().count(), 0);
+    assert_eq!(pairs, VmState::COUNT * (TaskState::COUNT + 1));
+}
+
+// --- 9. Parsing and printing agree -----------------------------------------------------
+
+/// Every value prints as its wire name and parses back from it; aliases
+/// parse to their value and are never printed; statuses parse in any case;
+/// power states also by code; serde agrees with both.
+#[test]
+fn parsing_and_printing_agree() {
+    fn both_ways<T>(all: &[T], aliases: &[nova_states::Alias<T>])
+    where
+        T: Copy
+            + PartialEq
+            + std::fmt::Debug
+            + std::fmt::Display
+            + std::str::FromStr<Err = nova_states::ParseError>
+            + serde::Serialize
+            + serde::de::DeserializeOwned,
+    {
+        let mut names = BTreeSet::new();
+        for v in all {
+            let name = v.to_string();
+            assert!(names.insert(name.clone()), "{name} printed twice");
+            assert_eq!(name.parse::<T>(), Ok(*v), "{name}");
+            assert_eq!(format!("{v:>40}").trim_start(), name, "Display pads");
+            let json = serde_json::to_string(v).unwrap();
+            assert_eq!(serde_json::from_str::<T>(&json).unwrap(), *v, "{json}");
+            harness::parse_text(&name);
+        }
+        for a in aliases {
+            assert_eq!(a.spelling.parse::<T>(), Ok(a.value), "{}", a.spelling);
+            assert!(
+                !names.contains(a.spelling),
+                "alias {} is printed",
+                a.spelling
+            );
+            assert!(!a.seen_in.is_empty());
+            harness::parse_text(a.spelling);
+        }
+    }
+    both_ways(&VmState::ALL, VmState::ALIASES);
+    both_ways(&TaskState::ALL, TaskState::ALIASES);
+    both_ways(&ServerStatus::ALL, ServerStatus::ALIASES);
+    both_ways(&Action::ALL, Action::ALIASES);
+    both_ways(&PowerState::ALL, PowerState::ALIASES);
+    for v in VmState::ALL {
+        assert_eq!(VmState::from_wire(v.as_str()), Some(v));
+    }
+    for s in ServerStatus::ALL {
+        let lower = s.as_str().to_ascii_lowercase();
+        assert_eq!(lower.parse::<ServerStatus>(), Ok(s));
+        assert_eq!(
+            lower.parse::<ServerStatus>().unwrap().to_string(),
+            s.as_str()
+        );
+    }
+    for p in PowerState::ALL {
+        assert_eq!(PowerState::from_code(i128::from(p.code())), Ok(p));
+        assert_eq!(p.code().to_string().parse::<PowerState>(), Ok(p));
+        assert_eq!(serde_json::to_string(&p).unwrap(), p.code().to_string());
+    }
+    // Null task and power states print as JSON null and read back.
+    assert_eq!(
+        serde_json::from_str::<Option<TaskState>>("null").unwrap(),
+        None
+    );
+    assert_eq!(TaskState::name_or_null(None), "null");
+}
+
+// --- 10. A power observation never changes vm_state -----------------------------------
+
+/// The power sync never writes vm_state; while a task runs it returns
+/// before touching anything (power_state included); otherwise it records
+/// the observed power state and at most calls stop (task powering-off).
+#[test]
+#[cfg_attr(miri, ignore)]
+fn power_observation_never_changes_vm_state() {
+    for s in ServerState::all() {
+        for p in PowerState::ALL {
+            let e = Event::PowerObserved(p);
+            harness::power_observation(s, e, &apply(s, e));
+        }
+    }
+    // Nova's sync says stop for an active server found shut down.
+    let s = apply(
+        state(VmState::Active, None),
+        Event::PowerObserved(PowerState::Shutdown),
+    )
+    .unwrap();
+    assert_eq!(
+        (s.vm, s.task, s.power),
+        (
+            VmState::Active,
+            Some(TaskState::PoweringOff),
+            PowerState::Shutdown
+        )
+    );
+}
+
+// --- 11. Refusals are typed and say the truth ---------------------------------------
+
+/// Every refusal is the right `TransitionError`: a `Rejected` names the
+/// action and the state and equals `Action::check`'s answer; a deleted
+/// server answers `Gone` to every API request; an edge index past the
+/// chain is `NoSuchEdge`; and so on.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn refusals_are_typed() {
+    on_every_edge(harness::errors_are_typed);
+}
+
+// --- 12. Every task can end ----------------------------------------------------------
+
+/// No server is left with a task forever: from every reachable state with
+/// a task, the compute side alone (writes, failures, power observations,
+/// restarts; no new API request) can bring task_state back to null. The
+/// only exception is Nova's own: unshelve's failure that sets vm_state
+/// error and leaves the task (conductor/manager.py:1041-1042), which only
+/// reset-state or delete clears.
+///
+/// Regression: the power sync's stop()/force_stop() of a paused or
+/// stopped server wrote powering-off, but the stop could never finish
+/// there (Action::Stop's walk started only from its decorator's active and
+/// error), so paused/powering-off was a dead end.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn every_task_can_end() {
+    let reach = reachable();
+    let compute_side: Vec<Event> = events_list()
+        .iter()
+        .copied()
+        .filter(|e| harness::requested(*e).is_none() && !matches!(e, Event::ResetState(_)))
+        .collect();
+    let mut ends = vec![false; ServerState::COUNT];
+    for s in ServerState::all().filter(|s| s.task.is_none()) {
+        ends[s.index()] = true;
+    }
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for s in ServerState::all() {
+            if !reach[s.index()] || ends[s.index()] {
+                continue;
+            }
+            if compute_side
+                .iter()
+                .any(|e| apply(s, *e).is_ok_and(|n| ends[n.index()]))
+            {
+                ends[s.index()] = true;
+                changed = true;
+            }
+        }
+    }
+    let stuck: BTreeSet<(VmState, Option<TaskState>)> = ServerState::all()
+        .filter(|s| reach[s.index()] && !ends[s.index()])
+        .map(|s| (s.vm, s.task))
+        .collect();
+    for (vm, task) in &stuck {
+        assert!(
+            *vm == VmState::Error
+                && VmState::ALL
+                    .iter()
+                    .any(|v| Action::Unshelve.in_flight(*v, *task)),
+            "{vm}/{} never ends without a new request",
+            TaskState::name_or_null(*task)
+        );
+        let s = state(*vm, *task);
+        assert_eq!(
+            apply(s, Event::ResetState(VmState::Error)),
+            Ok(state(VmState::Error, None))
+        );
+    }
+    assert!(stuck.contains(&(VmState::Error, Some(TaskState::Unshelving))));
+}
+
+// --- The exhaustive exploration ------------------------------------------------------
+
+/// The exploration's bitmaps (`StateSet`, the harness's reachable set) key
+/// states by `ServerState::index`: it must be a bijection onto
+/// `0..COUNT`, built from each enum's position in its `ALL`. (A constant
+/// `PowerState::index` made states differing only in power collide, and
+/// every other test still passed: cargo-mutants found it.)
+#[test]
+fn state_indices_are_a_bijection() {
+    for (i, v) in VmState::ALL.iter().enumerate() {
+        assert_eq!(v.index(), i, "{v}");
+    }
+    for (i, t) in TaskState::ALL.iter().enumerate() {
+        assert_eq!(t.index(), i, "{t}");
+    }
+    for (i, p) in PowerState::ALL.iter().enumerate() {
+        assert_eq!(p.index(), i, "{p}");
+    }
+    for (i, s) in ServerStatus::ALL.iter().enumerate() {
+        assert_eq!(s.index(), i, "{s}");
+    }
+    for (i, a) in Action::ALL.iter().enumerate() {
+        assert_eq!(a.index(), i, "{a}");
+    }
+    for i in 0..ServerState::COUNT {
+        let s = ServerState::from_index(i).expect("in range");
+        assert_eq!(s.index(), i, "{s}");
+    }
+    assert_eq!(ServerState::from_index(ServerState::COUNT), None);
+    let mut set = nova_states::StateSet::EMPTY;
+    for s in ServerState::all() {
+        assert!(set.insert(s), "{s} collides");
+        assert!(set.contains(s));
+    }
+    assert_eq!(set.len(), ServerState::COUNT);
+}
+
+/// Every state × every event through `apply`, with every invariant checked
+/// on each; the legal edges counted agree with `legal_edges()`.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn exhaustive_every_state_times_every_event() {
+    let events = events_list();
+    assert_eq!(events.len(), all_events().count());
+    let distinct: std::collections::HashSet<_> = events.iter().collect();
+    assert_eq!(distinct.len(), events.len(), "all_events repeats an event");
+    let mut applied = 0;
+    let mut legal = 0;
+    for state in ServerState::all() {
+        for &event in events {
+            let result = apply(state, event);
+            check_edge(state, event, &result);
+            applied += 1;
+            legal += usize::from(result.is_ok());
+        }
+    }
+    assert_eq!(ServerState::all().count(), ServerState::COUNT);
+    assert_eq!(applied, ServerState::COUNT * events.len());
+    assert_eq!(legal, legal_edges().count());
+    println!(
+        "exhaustive: {} states x {} events = {} applications, {} legal edges",
+        ServerState::COUNT,
+        events.len(),
+        applied,
+        legal
+    );
+}
+
+/// A breadth-first walk from `ServerState::BUILD_REQUEST`, checking every
+/// invariant on every edge (refused ones included) of every reachable
+/// state; the set found is the library's `reachable_from_build()`.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn breadth_first_walk_of_the_reachable_set() {
+    let mut seen = vec![false; ServerState::COUNT];
+    let mut queue = std::collections::VecDeque::from([ServerState::BUILD_REQUEST]);
+    seen[ServerState::BUILD_REQUEST.index()] = true;
+    let (mut states, mut edges, mut tried) = (0usize, 0usize, 0usize);
+    let mut distinct_edges = BTreeSet::new();
+    while let Some(s) = queue.pop_front() {
+        states += 1;
+        for &event in events_list() {
+            let result = apply(s, event);
+            check_edge(s, event, &result);
+            tried += 1;
+            if let Ok(next) = result {
+                edges += 1;
+                distinct_edges.insert((s, next));
+                if !seen[next.index()] {
+                    seen[next.index()] = true;
+                    queue.push_back(next);
+                }
+            }
+        }
+    }
+    let library = reachable_from_build();
+    assert_eq!(states, library.len());
+    for s in ServerState::all() {
+        assert_eq!(seen[s.index()], library.contains(s), "{s}");
+    }
+    assert_eq!(seen, reachable().to_vec());
+    let vms: BTreeSet<VmState> = library.iter().map(|s| s.vm).collect();
+    assert_eq!(vms.len(), VmState::COUNT, "every vm_state is reachable");
+    assert!(!library
+        .iter()
+        .any(|s| s.task == Some(TaskState::ResizeConfirming)));
+    let pairs: BTreeSet<_> = library.iter().map(|s| (s.vm, s.task)).collect();
+    println!(
+        "reachable from BUILD_REQUEST: {states} states ({} vm x task pairs), \
+         {edges} legal edges ({} distinct state pairs), {tried} events tried",
+        pairs.len(),
+        distinct_edges.len()
+    );
+}
