@@ -683,7 +683,11 @@ fn fail(
     if matches!(effect, FailureEffect::NoWrite) {
         return accept_only(state, action);
     }
-    if !action.in_flight(state.vm, state.task) {
+    // Unshelve leaves its task set on error only where the conductor finds
+    // the shelved image gone, at `unshelving` (conductor/manager.py:1041-1042).
+    let phase_ok = !matches!(effect, FailureEffect::ErrorKeepTask)
+        || matches!(state.task, Some(TaskState::Unshelving));
+    if !phase_ok || !action.in_flight(state.vm, state.task) {
         return Err(TransitionError::NotInFlight {
             action,
             to: None,
