@@ -170,6 +170,22 @@ const fn finish(
     }
 }
 
+/// The common two-write chain: the API writes `task` with guard `[None]`,
+/// the compute host's final save clears it with guard `[task]`, writing
+/// `vm` and `power` with it.
+const fn one_task(
+    task: TaskState,
+    api_source: &'static str,
+    vm: Option<VmState>,
+    power: Option<PowerState>,
+    end_source: &'static str,
+) -> [Edge; 2] {
+    [
+        api(None, task, NULL, api_source),
+        finish(task, only(task), vm, power, end_source),
+    ]
+}
+
 impl Edge {
     const fn on(self, branch: Branch) -> Edge {
         Edge { branch, ..self }
@@ -289,16 +305,13 @@ const STOP: &[Edge] = &[
     ),
 ];
 
-const START: &[Edge] = &[
-    api(None, T::PoweringOn, NULL, "nova/compute/api.py:2880-2881"),
-    finish(
-        T::PoweringOn,
-        only(T::PoweringOn),
-        Some(V::Active),
-        Some(P::Running),
-        "nova/compute/manager.py:3552-3565",
-    ),
-];
+const START: &[Edge] = &one_task(
+    T::PoweringOn,
+    "nova/compute/api.py:2880-2881",
+    Some(V::Active),
+    Some(P::Running),
+    "nova/compute/manager.py:3552-3565",
+);
 
 /// The driver's update_task_state callbacks after the first image task
 /// (libvirt driver.py:3369-3442, vmops.py:1009-1016) and the final save
@@ -743,102 +756,73 @@ const UNSHELVE: &[Edge] = &[
     .for_starts(&[V::ShelvedOffloaded]),
 ];
 
-const PAUSE: &[Edge] = &[
-    api(None, T::Pausing, NULL, "nova/compute/api.py:4829-4830"),
-    finish(
-        T::Pausing,
-        only(T::Pausing),
-        Some(V::Paused),
-        Some(P::Paused),
-        "nova/compute/manager.py:7317-7321",
-    ),
-];
+const PAUSE: &[Edge] = &one_task(
+    T::Pausing,
+    "nova/compute/api.py:4829-4830",
+    Some(V::Paused),
+    Some(P::Paused),
+    "nova/compute/manager.py:7317-7321",
+);
 
-const UNPAUSE: &[Edge] = &[
-    api(None, T::Unpausing, NULL, "nova/compute/api.py:4838-4839"),
-    finish(
-        T::Unpausing,
-        only(T::Unpausing),
-        Some(V::Active),
-        Some(P::Running),
-        "nova/compute/manager.py:7339-7343",
-    ),
-];
+const UNPAUSE: &[Edge] = &one_task(
+    T::Unpausing,
+    "nova/compute/api.py:4838-4839",
+    Some(V::Active),
+    Some(P::Running),
+    "nova/compute/manager.py:7339-7343",
+);
 
-const SUSPEND: &[Edge] = &[
-    api(None, T::Suspending, NULL, "nova/compute/api.py:4865-4866"),
-    finish(
-        T::Suspending,
-        only(T::Suspending),
-        Some(V::Suspended),
-        Some(P::Suspended),
-        "nova/compute/manager.py:7484-7487",
-    ),
-];
+const SUSPEND: &[Edge] = &one_task(
+    T::Suspending,
+    "nova/compute/api.py:4865-4866",
+    Some(V::Suspended),
+    Some(P::Suspended),
+    "nova/compute/manager.py:7484-7487",
+);
 
-const RESUME: &[Edge] = &[
-    api(None, T::Resuming, NULL, "nova/compute/api.py:4877-4878"),
-    // vm := system_metadata['old_vm_state'] saved by suspend, which only
-    // runs from active (manager.py:7476, 7527-7534; api.py:4862).
-    finish(
-        T::Resuming,
-        only(T::Resuming),
-        Some(V::Active),
-        Some(P::Running),
-        "nova/compute/manager.py:7527-7534",
-    ),
-];
+// vm := system_metadata['old_vm_state'] saved by suspend, which only
+// runs from active (manager.py:7476, 7527-7534; api.py:4862).
+const RESUME: &[Edge] = &one_task(
+    T::Resuming,
+    "nova/compute/api.py:4877-4878",
+    Some(V::Active),
+    Some(P::Running),
+    "nova/compute/manager.py:7527-7534",
+);
 
-const RESCUE: &[Edge] = &[
-    api(None, T::Rescuing, NULL, "nova/compute/api.py:4939-4940"),
-    finish(
-        T::Rescuing,
-        only(T::Rescuing),
-        Some(V::Rescued),
-        Some(P::Running),
-        "nova/compute/manager.py:5295-5299",
-    ),
-];
+const RESCUE: &[Edge] = &one_task(
+    T::Rescuing,
+    "nova/compute/api.py:4939-4940",
+    Some(V::Rescued),
+    Some(P::Running),
+    "nova/compute/manager.py:5295-5299",
+);
 
-const UNRESCUE: &[Edge] = &[
-    api(None, T::Unrescuing, NULL, "nova/compute/api.py:4952-4953"),
-    // Always active, even if the server was stopped before the rescue.
-    finish(
-        T::Unrescuing,
-        only(T::Unrescuing),
-        Some(V::Active),
-        Some(P::Running),
-        "nova/compute/manager.py:5327-5330",
-    ),
-];
+// Always active, even if the server was stopped before the rescue.
+const UNRESCUE: &[Edge] = &one_task(
+    T::Unrescuing,
+    "nova/compute/api.py:4952-4953",
+    Some(V::Active),
+    Some(P::Running),
+    "nova/compute/manager.py:5327-5330",
+);
 
-const SET_ADMIN_PASSWORD: &[Edge] = &[
-    api(
-        None,
-        T::UpdatingPassword,
-        NULL,
-        "nova/compute/api.py:4968-4969",
-    ),
-    finish(
-        T::UpdatingPassword,
-        only(T::UpdatingPassword),
-        None,
-        None,
-        "nova/compute/manager.py:5177-5181",
-    ),
-];
+const SET_ADMIN_PASSWORD: &[Edge] = &one_task(
+    T::UpdatingPassword,
+    "nova/compute/api.py:4968-4969",
+    None,
+    None,
+    "nova/compute/manager.py:5177-5181",
+);
 
-const LIVE_MIGRATE: &[Edge] = &[
-    api(None, T::Migrating, NULL, "nova/compute/api.py:5590-5591"),
-    // vm_state kept (active or paused); power from the destination.
-    finish(
-        T::Migrating,
-        only(T::Migrating),
-        None,
-        None,
-        "nova/compute/manager.py:10350-10376",
-    ),
-];
+// vm_state kept (active or paused); power from the destination.
+const LIVE_MIGRATE: &[Edge] = &one_task(
+    T::Migrating,
+    "nova/compute/api.py:5590-5591",
+    None,
+    None,
+    "nova/compute/manager.py:10350-10376",
+);
 
 const LIVE_MIGRATE_ABORT: &[Edge] = &[
     // Cancelled in the queue (manager.py:9947-9949) or rolled back after
