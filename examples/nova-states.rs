@@ -546,6 +546,8 @@ fn observation(doc: &ServerDocument, where_: &str) -> Result<Observation, Unread
 
 struct OpRun {
     action: ActionSet,
+    /// Index of the run's first observation.
+    first: usize,
     from: String,
     to: Option<String>,
     phases: Vec<&'static str>,
@@ -585,20 +587,12 @@ fn trace_text(text: &str, source: &str, as_json: bool, driver: Driver) -> Result
                 labels.push(label.clone());
                 tracker.feed(labels.len() - 1, obs, &step);
                 lines.push(format!("{shown:<58} {}", describe(&step, obs)));
-                track_runs(&mut runs, &step, obs, label);
+                track_runs(&mut runs, &step, obs, label, labels.len() - 1);
+                // The capture belongs to the run in flight when it happened.
                 if let (Some(run), Some(by)) = (runs.last_mut(), tracker.window().by) {
-                    if run.capture.is_none()
-                        && step
-                            .operations
-                            .iter()
-                            .any(|a| a.disk_capture(driver).is_some())
-                        || run.capture.is_none() && step.kind == StepKind::Ended
-                    {
-                        if let Some(l) = labels.get(by) {
-                            if run.action.iter().any(|a| a.disk_capture(driver).is_some()) {
-                                run.capture = Some(l.clone());
-                            }
-                        }
+                    let images = run.action.iter().any(|a| a.disk_capture(driver).is_some());
+                    if run.capture.is_none() && images && by >= run.first {
+                        run.capture = labels.get(by).cloned();
                     }
                 }
             }
@@ -697,13 +691,14 @@ fn describe(step: &Step, obs: &Observation) -> String {
     }
 }
 
-fn track_runs(runs: &mut Vec<OpRun>, step: &Step, obs: &Observation, label: &str) {
+fn track_runs(runs: &mut Vec<OpRun>, step: &Step, obs: &Observation, label: &str, at: usize) {
     match step.kind {
         StepKind::First | StepKind::Progress if !step.operations.is_empty() => {
             let continuing = !step.new_operation && runs.last().is_some_and(|r| r.to.is_none());
             if !continuing {
                 runs.push(OpRun {
                     action: step.operations,
+                    first: at,
                     from: label.to_string(),
                     to: None,
                     phases: Vec::new(),
@@ -726,6 +721,7 @@ fn track_runs(runs: &mut Vec<OpRun>, step: &Step, obs: &Observation, label: &str
         }
         StepKind::Jumped => runs.push(OpRun {
             action: step.operations,
+            first: at,
             from: label.to_string(),
             to: Some(label.to_string()),
             phases: Vec::new(),
