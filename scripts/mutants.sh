@@ -38,7 +38,7 @@ start=$(date +%s)
 status=0
 (
     cd "$work/main"
-    cargo mutants --in-place --all-features \
+    cargo mutants --in-place --all-features --profile mutants \
         "$@" --output "$work"
 ) || status=$?
 rm -rf "$repo/mutants.out"
