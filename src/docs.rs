@@ -296,8 +296,10 @@ fn status_md(out: &mut dyn Write) -> fmt::Result {
         write!(out, "| `{s}` | ")?;
         list(out, f.vm_states, VmState::as_str)?;
         out.write_str(" | ")?;
+        // A refused filter has no vm_state and an empty task filter: say what
+        // Nova answers rather than printing an empty list.
         match f.task_states {
-            None if f.is_rejected() => out.write_str("(400 Invalid status value since 2.38)")?,
+            _ if f.is_rejected() => out.write_str("(400 Invalid status value since 2.38)")?,
             None => out.write_str("no task filter")?,
             Some(t) => list(out, t, TaskState::as_str)?,
         }

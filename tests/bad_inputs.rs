@@ -571,6 +571,12 @@ fn bad_documents() -> Vec<(Vec<u8>, Json)> {
             r#"{"server": {"status": "ACTIVE"}, "progress": 0}"#,
             Json::Data("a \"server\" wrapper beside server fields"),
         ),
+        // A null fault sets no flag but is still a server field beside the
+        // wrapper (killed mutant: `||` -> `&&` in the visitor's check).
+        d(
+            r#"{"server": {"status": "ERROR"}, "fault": null}"#,
+            Json::Data("a \"server\" wrapper beside server fields"),
+        ),
         // Not JSON.
         d(r#"{"status": "ACTIVE""#, Json::Eof),
         d("", Json::Eof),

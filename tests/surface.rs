@@ -1,0 +1,184 @@
+//! Small public accessors that the other tests reach only indirectly.
+//!
+//! Each test here was written to kill a mutant that cargo-mutants found
+//! surviving (docs/testing.md lists them); each asserts what the function
+//! is documented to return, computed independently where it can be.
+
+use nova_states::{
+    export, status, Action, ActionSet, Field, ParseError, ServerDocument, ServerStatus, TaskFilter,
+    TaskState, VmState, ALLOW_REBOOT, NOVA_COMMIT,
+};
+use serde::de::value::{Error as ValueError, MapDeserializer};
+use serde::Deserialize;
+
+#[test]
+fn task_filter_len_and_emptiness() {
+    let none = TaskFilter::of(&[], false);
+    assert!(none.is_empty());
+    assert_eq!(none.len(), 0);
+    assert_eq!(none.iter().count(), 0);
+
+    let only_null = TaskFilter::of(&[], true);
+    assert!(!only_null.is_empty());
+    assert_eq!(only_null.len(), 1);
+
+    let two = TaskFilter::of(&[TaskState::Pausing, TaskState::Unpausing], false);
+    assert!(!two.is_empty());
+    assert_eq!(two.len(), 2);
+
+    // task_states.py:120-121: three reboot tasks, five other pre-emptable ones, and null.
+    assert!(!ALLOW_REBOOT.is_empty());
+    assert_eq!(ALLOW_REBOOT.len(), ALLOW_REBOOT.iter().count());
+    assert!(ALLOW_REBOOT.iter().any(|t| t.is_none()));
+}
+
+#[test]
+fn action_set_algebra() {
+    let one = ActionSet::EMPTY.with(Action::Pause);
+    // Adding twice keeps it (a toggle would remove it).
+    let twice = one.with(Action::Pause);
+    assert_eq!(twice, one);
+    assert!(twice.contains(Action::Pause));
+    assert_eq!(twice.len(), 1);
+
+    let two = one.with(Action::Unpause);
+    assert_eq!(two.len(), 2);
+    assert!(!two.is_empty());
+    assert!(ActionSet::EMPTY.is_empty());
+    assert_eq!(ActionSet::EMPTY.len(), 0);
+    assert_eq!(
+        two.iter().collect::<Vec<_>>(),
+        [Action::Pause, Action::Unpause]
+    );
+
+    let all = Action::ALL.iter().fold(ActionSet::EMPTY, |s, a| s.with(*a));
+    assert_eq!(all.len(), Action::ALL.len());
+    assert_eq!(all.iter().count(), Action::ALL.len());
+
+    assert_eq!(format!("{two:?}"), "{Pause, Unpause}");
+    assert_eq!(format!("{:?}", ActionSet::EMPTY), "{}");
+}
+
+#[test]
+fn rejection_lists_every_allowed_state() {
+    // rebuild: @check_instance_state(vm_state=[ACTIVE, STOPPED, ERROR]) (golden table).
+    let r = Action::Rebuild
+        .check(VmState::Paused, None, true)
+        .unwrap_err();
+    assert_eq!(
+        r.to_string(),
+        "instance in vm_state paused: cannot rebuild while the instance is in this state \
+         (allowed: active, stopped, error)"
+    );
+    // resize: task_state=[None] only.
+    let r = Action::Resize
+        .check(VmState::Active, Some(TaskState::Pausing), true)
+        .unwrap_err();
+    assert_eq!(
+        r.to_string(),
+        "instance in task_state pausing: cannot resize while the instance is in this state \
+         (allowed: null)"
+    );
+}
+
+#[test]
+fn document_keys_are_the_api_keys() {
+    // The keys of the server document (api-ref, servers.inc; extended_status.py).
+    let keys = [
+        (Field::VmState, "OS-EXT-STS:vm_state"),
+        (Field::TaskState, "OS-EXT-STS:task_state"),
+        (Field::PowerState, "OS-EXT-STS:power_state"),
+        (Field::Status, "status"),
+        (Field::Action, "action"),
+    ];
+    for (field, key) in keys {
+        assert_eq!(field.document_key(), key, "{field:?}");
+    }
+    // And the reader takes each of the four state keys under that name.
+    let doc: ServerDocument = serde_json::from_str(&format!(
+        r#"{{"{}": "active", "{}": null, "{}": 1, "{}": "ACTIVE"}}"#,
+        Field::VmState.document_key(),
+        Field::TaskState.document_key(),
+        Field::PowerState.document_key(),
+        Field::Status.document_key(),
+    ))
+    .unwrap();
+    assert_eq!(doc.vm_state.value(), Some(VmState::Active));
+}
+
+#[test]
+fn found_reports_empty_input_and_debugs_as_it_displays() {
+    let ParseError::Unknown { found, .. } = "".parse::<VmState>().unwrap_err() else {
+        panic!("not Unknown")
+    };
+    assert!(found.is_empty());
+    assert_eq!(found.len(), 0);
+    let ParseError::Unknown { found, .. } = "actve".parse::<VmState>().unwrap_err() else {
+        panic!("not Unknown")
+    };
+    assert!(!found.is_empty());
+    assert_eq!(found.len(), 5);
+    assert_eq!(format!("{found:?}"), format!("{found}"));
+    assert_eq!(format!("{found:?}"), "\"actve\"");
+}
+
+#[test]
+fn status_table_agrees_with_the_projection() {
+    let mut text = String::new();
+    export::write_status_table(&mut text).unwrap();
+    assert!(
+        text.lines().next().unwrap().contains(&NOVA_COMMIT[..12]),
+        "{text}"
+    );
+    // Rebuild (vm, task) -> status from the table alone, then compare every
+    // pair with the projection.
+    let mut default: Option<(VmState, ServerStatus)> = None;
+    let mut explicit = Vec::new();
+    for line in text.lines().skip(4) {
+        let vm_col = line.get(..18).unwrap().trim();
+        let status_col = line.get(19..36).unwrap().trim();
+        let tasks = line.get(37..).unwrap();
+        let s: ServerStatus = status_col.parse().unwrap();
+        if !vm_col.is_empty() {
+            assert_eq!(tasks, "null, or any task not listed below", "{line}");
+            default = Some((vm_col.parse().unwrap(), s));
+            let (vm, s) = default.unwrap();
+            explicit.push((vm, None, s));
+        } else {
+            let (vm, _) = default.unwrap();
+            for t in tasks.split(", ") {
+                let t: TaskState = t.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+                explicit.push((vm, Some(t), s));
+            }
+        }
+    }
+    for vm in VmState::ALL {
+        let default = explicit
+            .iter()
+            .find(|(v, t, _)| *v == vm && t.is_none())
+            .map(|(_, _, s)| *s)
+            .unwrap_or_else(|| panic!("no row for {vm}"));
+        for task in TaskState::ALL_OR_NULL {
+            let listed: Vec<_> = explicit
+                .iter()
+                .filter(|(v, t, _)| *v == vm && t.is_some() && *t == task)
+                .collect();
+            assert!(listed.len() <= 1, "{vm} {task:?} listed twice");
+            let from_table = listed.first().map_or(default, |(_, _, s)| *s);
+            assert_eq!(from_table, status(vm, task), "{vm} {task:?}");
+        }
+    }
+}
+
+#[test]
+fn a_non_string_key_names_what_was_expected() {
+    // serde_json keys are always strings; serde's own map deserializer can
+    // hand the reader an integer key, which must be refused, saying what
+    // the reader expected.
+    let map = MapDeserializer::<_, ValueError>::new([(1u8, "x")].into_iter());
+    let err = ServerDocument::deserialize(map).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid type: integer `1`, expected a field name"
+    );
+}
