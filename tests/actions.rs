@@ -414,6 +414,101 @@ fn every_chain_is_a_path_in_the_relation() {
     }
 }
 
+/// `in_flight_from` is exactly the set of (vm_state, task_state) pairs the
+/// action's writes reach from a start before an end write, found by walking
+/// `apply` (not by consulting `in_flight_from`, as the path test above does).
+#[test]
+fn in_flight_from_is_exactly_what_the_writes_reach() {
+    for action in Action::ALL {
+        // The power sync's force_stop runs stop's writes from stopped and
+        // paused too (api.py:2854-2859), beside the starts stop accepts.
+        let mut startable = action.starts();
+        if action == Action::Stop {
+            startable = startable.with(VmState::Stopped).with(VmState::Paused);
+        }
+        for start in VmState::ALL {
+            if start == VmState::Deleted {
+                // The walk counts deleted as a start of the delete family
+                // while the API answers 404 (apply: Gone); pinned by
+                // every_chain_is_a_path_in_the_relation.
+                continue;
+            }
+            let mut reached = std::collections::BTreeSet::new();
+            if startable.contains(start) {
+                for power in PowerState::ALL {
+                    let at = |vm, task| ServerState { vm, task, power };
+                    let mut frontier: Vec<ServerState> = if action == Action::Create {
+                        vec![ServerState::BUILD_REQUEST]
+                    } else if action.edges().is_empty() {
+                        // No task: nothing is ever in flight.
+                        Vec::new()
+                    } else if action.edges().iter().all(|e| !e.api) {
+                        TaskState::ALL_OR_NULL
+                            .into_iter()
+                            .filter(|t| action.precondition().task_states.contains(*t))
+                            .map(|t| at(start, t))
+                            .collect()
+                    } else {
+                        action
+                            .edges()
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, e)| e.api && e.starts.contains(start) && !e.end)
+                            .filter_map(|(i, _)| {
+                                let write = Event::Write {
+                                    action,
+                                    edge: i as u8,
+                                };
+                                apply(at(start, None), write).ok()
+                            })
+                            // force_stop: the power sync writes powering-off
+                            // where the API would refuse stop.
+                            .chain(
+                                PowerState::ALL
+                                    .into_iter()
+                                    .filter(|_| action == Action::Stop)
+                                    .filter_map(|p| {
+                                        apply(at(start, None), Event::PowerObserved(p)).ok()
+                                    })
+                                    .filter(|s| s.task == Some(TaskState::PoweringOff)),
+                            )
+                            .collect()
+                    };
+                    let mut seen: Vec<ServerState> = frontier.clone();
+                    while let Some(s) = frontier.pop() {
+                        reached.insert((s.vm.index(), s.task.map(TaskState::index)));
+                        for (i, e) in action.edges().iter().enumerate() {
+                            if e.api || e.end || !e.starts.contains(start) {
+                                continue;
+                            }
+                            let write = Event::Write {
+                                action,
+                                edge: i as u8,
+                            };
+                            if let Ok(next) = apply(s, write) {
+                                if !seen.contains(&next) {
+                                    seen.push(next);
+                                    frontier.push(next);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            for vm in VmState::ALL {
+                for task in TaskState::ALL_OR_NULL {
+                    let walked = reached.contains(&(vm.index(), task.map(TaskState::index)));
+                    assert_eq!(
+                        action.in_flight_from(start, vm, task),
+                        walked,
+                        "{action} from {start} at ({vm}, {task:?})"
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn waits_clients_get_wrong() {
     // ACTIVE after a resize that silently failed is not success.
@@ -518,6 +613,149 @@ fn restart_recovery_decisions() {
         d(VmState::Active, Some(TaskState::Pausing), P::Running).0,
         R::ToActive
     );
+}
+
+/// `_init_instance` and `_retry_reboot` (nova/compute/manager.py:1011-1271,
+/// 1295-1317 @ 00a030403f67) and `get_reboot_type` (compute/utils.py:1060-1066)
+/// restated branch by branch, without the crate's tables: the vm_state and
+/// task_state each leaves, and which branch decided.
+fn init_instance(
+    vm: VmState,
+    task: Option<TaskState>,
+    driver: PowerState,
+) -> (RestartDecision, VmState, Option<TaskState>) {
+    use RestartDecision as R;
+    use TaskState as T;
+    let is = |t: Option<TaskState>, set: &[TaskState]| t.is_some_and(|t| set.contains(&t));
+    if vm == VmState::SoftDeleted
+        || (vm == VmState::Error && !is(task, &[T::ResizeMigrating, T::Deleting]))
+    {
+        return (R::Skip, vm, task);
+    }
+    if vm == VmState::Deleted {
+        return (R::CompleteDeletion, vm, task);
+    }
+    if vm == VmState::Building
+        || is(
+            task,
+            &[
+                T::Scheduling,
+                T::BlockDeviceMapping,
+                T::Networking,
+                T::Spawning,
+            ],
+        )
+    {
+        return (R::BuildToError, VmState::Error, None);
+    }
+    if matches!(vm, VmState::Active | VmState::Stopped)
+        && is(
+            task,
+            &[
+                T::Rebuilding,
+                T::RebuildBlockDeviceMapping,
+                T::RebuildSpawning,
+            ],
+        )
+    {
+        return (R::RebuildToError, VmState::Error, None);
+    }
+    let mut task = task;
+    let mut cleared = false;
+    if vm != VmState::Error
+        && is(
+            task,
+            &[
+                T::ImageSnapshotPending,
+                T::ImagePendingUpload,
+                T::ImageUploading,
+                T::ImageSnapshot,
+            ],
+        )
+    {
+        task = None;
+        cleared = true;
+    }
+    if vm != VmState::Error && task == Some(T::ResizePrep) {
+        task = None;
+        cleared = true;
+    }
+    if task == Some(T::Deleting) {
+        return (R::Rerun, vm, task);
+    }
+    let running = driver == PowerState::Running;
+    let soft_states = [T::Rebooting, T::RebootPending, T::RebootStarted];
+    let hard = !running || !is(task, &soft_states);
+    let allow_hard = [
+        VmState::Active,
+        VmState::Stopped,
+        VmState::Paused,
+        VmState::Suspended,
+        VmState::Error,
+    ];
+    let pending_soft = task == Some(T::RebootPending) && vm == VmState::Active;
+    let pending_hard = task == Some(T::RebootPendingHard) && allow_hard.contains(&vm);
+    let started_not_running = is(
+        task,
+        &[
+            T::Rebooting,
+            T::RebootingHard,
+            T::RebootStarted,
+            T::RebootStartedHard,
+        ],
+    ) && !running;
+    if pending_soft || pending_hard || started_not_running {
+        if is(task, &soft_states) && hard {
+            task = Some(T::RebootPendingHard);
+        }
+        return (R::RetryReboot, vm, task);
+    } else if running
+        && is(
+            task,
+            &[
+                T::RebootStarted,
+                T::RebootStartedHard,
+                T::RebootingHard,
+                T::Rebooting,
+                T::Pausing,
+                T::Unpausing,
+            ],
+        )
+    {
+        return (R::ToActive, VmState::Active, None);
+    } else if driver == PowerState::Paused && task == Some(T::Unpausing) {
+        return (R::Rerun, vm, task);
+    }
+    if is(task, &[T::PoweringOff, T::PoweringOn]) {
+        return (R::Rerun, vm, task);
+    }
+    if is(task, &[T::ResizeMigrating, T::Migrating]) {
+        return (R::RevertMigration, vm, None);
+    }
+    if cleared {
+        return (R::ClearTask, vm, None);
+    }
+    (R::Nothing, vm, task)
+}
+
+#[test]
+fn restart_agrees_with_init_instance_restated_for_every_state() {
+    let mut checked = 0;
+    for s in ServerState::all() {
+        for driver in PowerState::ALL {
+            let (decision, after) = restart_decision(s, driver);
+            let (want, vm, task) = init_instance(s.vm, s.task, driver);
+            assert_eq!(
+                (decision, after.vm, after.task),
+                (want, vm, task),
+                "{s:?} with the hypervisor saying {driver:?}"
+            );
+            // The database's power_state is not what _init_instance writes.
+            assert_eq!(after.power, s.power, "{s:?}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, ServerState::all().count() * PowerState::ALL.len());
 }
 
 #[test]
