@@ -5,8 +5,8 @@
 //! is documented to return, computed independently where it can be.
 
 use nova_states::{
-    export, status, Action, ActionSet, Field, ParseError, ServerDocument, ServerStatus, TaskFilter,
-    TaskState, VmState, ALLOW_REBOOT, NOVA_COMMIT,
+    export, status, Action, ActionSet, Field, ParseError, ServerDocument, ServerState,
+    ServerStatus, StateSet, TaskFilter, TaskState, VmState, ALLOW_REBOOT, NOVA_COMMIT,
 };
 use serde::de::value::{Error as ValueError, MapDeserializer};
 use serde::Deserialize;
@@ -181,4 +181,38 @@ fn a_non_string_key_names_what_was_expected() {
         err.to_string(),
         "invalid type: integer `1`, expected a field name"
     );
+}
+
+#[test]
+fn state_set_insert_reports_newness_and_counts() {
+    let mut set = StateSet::EMPTY;
+    assert!(set.is_empty());
+    assert_eq!(set.len(), 0);
+    assert_eq!(format!("{set:?}"), "StateSet(0 states)");
+    // States in different 64-bit words and at the ends of the index range.
+    let all: Vec<ServerState> = ServerState::all().collect();
+    let picks = [
+        all[0],
+        all[1],
+        all[63],
+        all[64],
+        all[65],
+        all[all.len() - 1],
+    ];
+    for (n, s) in picks.iter().enumerate() {
+        assert!(!set.contains(*s), "{s:?} before insert");
+        assert!(set.insert(*s), "{s:?} is new");
+        assert!(!set.insert(*s), "{s:?} is not new twice");
+        assert!(set.contains(*s));
+        assert_eq!(set.len(), n + 1);
+        assert!(!set.is_empty());
+    }
+    assert_eq!(set.iter().collect::<Vec<_>>(), picks);
+    assert_eq!(format!("{set:?}"), "StateSet(6 states)");
+    // Inserting one state adds exactly that one.
+    for s in &all {
+        let mut one = StateSet::EMPTY;
+        one.insert(*s);
+        assert!(one.contains(*s) && one.len() == 1, "{s:?}");
+    }
 }
