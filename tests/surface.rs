@@ -5,8 +5,8 @@
 //! is documented to return, computed independently where it can be.
 
 use nova_states::{
-    export, status, Action, ActionSet, Field, ParseError, ServerDocument, ServerState,
-    ServerStatus, StateSet, TaskFilter, TaskState, VmState, ALLOW_REBOOT, NOVA_COMMIT,
+    export, status, Action, ActionSet, Field, Observation, ParseError, ServerDocument, ServerState,
+    ServerStatus, StateSet, TaskFilter, TaskState, Validator, VmState, ALLOW_REBOOT, NOVA_COMMIT,
 };
 use serde::de::value::{Error as ValueError, MapDeserializer};
 use serde::Deserialize;
@@ -215,4 +215,50 @@ fn state_set_insert_reports_newness_and_counts() {
         one.insert(*s);
         assert!(one.contains(*s) && one.len() == 1, "{s:?}");
     }
+}
+
+#[test]
+fn validator_numbers_steps_and_remembers_the_start() {
+    let obs = |vm, task| Observation {
+        vm,
+        task,
+        power: None,
+        status: None,
+    };
+    let mut v = Validator::new();
+    assert_eq!(v.start(), None);
+    let steps = [
+        obs(VmState::Active, None),
+        obs(VmState::Active, Some(TaskState::ImageSnapshot)),
+        obs(VmState::Active, Some(TaskState::ImageUploading)),
+        obs(VmState::Active, None),
+        obs(VmState::Active, Some(TaskState::PoweringOff)),
+    ];
+    let mut starts = Vec::new();
+    for (i, o) in steps.into_iter().enumerate() {
+        let step = v.observe(o).unwrap();
+        assert_eq!(step.index, i, "{o:?}");
+        starts.push(v.start());
+    }
+    // The snapshot started from active; its end forgets it; the stop
+    // started from active again.
+    assert_eq!(
+        starts,
+        [
+            None,
+            Some(VmState::Active),
+            Some(VmState::Active),
+            None,
+            Some(VmState::Active)
+        ]
+    );
+    // Seen first in the middle of an operation: its start is unknown.
+    let mut v = Validator::new();
+    v.observe(obs(VmState::Active, Some(TaskState::ImageUploading)))
+        .unwrap();
+    assert_eq!(v.start(), None);
+    let step = v
+        .observe(obs(VmState::Active, Some(TaskState::ImageUploading)))
+        .unwrap();
+    assert_eq!(step.index, 1);
 }
