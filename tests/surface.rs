@@ -5,8 +5,9 @@
 //! is documented to return, computed independently where it can be.
 
 use nova_states::{
-    export, status, Action, ActionSet, Field, Observation, ParseError, ServerDocument, ServerState,
-    ServerStatus, StateSet, TaskFilter, TaskState, Validator, VmState, ALLOW_REBOOT, NOVA_COMMIT,
+    export, status, Action, ActionSet, Field, Observation, Pair, ParseError, ServerDocument,
+    ServerState, ServerStatus, StateSet, StepKind, TaskFilter, TaskState, Validator, VmState,
+    ALLOW_REBOOT, NOVA_COMMIT,
 };
 use serde::de::value::{Error as ValueError, MapDeserializer};
 use serde::Deserialize;
@@ -261,4 +262,43 @@ fn validator_numbers_steps_and_remembers_the_start() {
         .observe(obs(VmState::Active, Some(TaskState::ImageUploading)))
         .unwrap();
     assert_eq!(step.index, 1);
+}
+
+#[test]
+fn validator_start_of_an_operation_seen_after_another() {
+    let obs = |vm, task| Observation {
+        vm,
+        task,
+        power: None,
+        status: None,
+    };
+    let mut v = Validator::new();
+    v.observe(obs(VmState::Active, None)).unwrap();
+    v.observe(obs(VmState::Active, Some(TaskState::ImageSnapshot)))
+        .unwrap();
+    assert_eq!(v.start(), Some(VmState::Active));
+    // The snapshot ended and a stop began between two polls: the stop is a
+    // new operation whose starting vm_state was not seen.
+    let step = v
+        .observe(obs(VmState::Active, Some(TaskState::PoweringOff)))
+        .unwrap();
+    assert!(step.new_operation);
+    assert_eq!(v.start(), None);
+}
+
+/// Why the validator's reset-state branch (`StepKind::Jumped` naming
+/// `ResetState`) never fires today: every possible pair of a server that
+/// still exists reaches (active, null) and (error, null) through the
+/// relation itself, so reset-state's targets are never unreachable. The
+/// mutants in that branch are equivalent while this holds (docs/testing.md).
+#[test]
+fn reset_state_targets_are_reachable_without_reset() {
+    for vm in [VmState::Active, VmState::Error] {
+        let target = Pair { vm, task: None };
+        for p in (0..Pair::COUNT).filter_map(Pair::from_index) {
+            if p.is_possible() && p.vm != VmState::Deleted {
+                assert!(p.reaches(target), "{p:?} does not reach {target:?}");
+            }
+        }
+    }
 }
