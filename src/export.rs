@@ -536,6 +536,7 @@ fn write_words(out: &mut dyn Write, words: &[u64]) -> fmt::Result {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     // No generated file has a control character in a string today, so only a
     // direct test reaches json_str's escapes (killed mutant: the `< 0x20`

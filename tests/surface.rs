@@ -6,8 +6,8 @@
 
 use nova_states::{
     export, status, Action, ActionSet, Field, Observation, Pair, ParseError, ServerDocument,
-    ServerState, ServerStatus, StateSet, StepKind, TaskFilter, TaskState, Validator, VmState,
-    ALLOW_REBOOT, NOVA_COMMIT,
+    ServerState, ServerStatus, StateSet, TaskFilter, TaskState, Validator, VmState, ALLOW_REBOOT,
+    NOVA_COMMIT,
 };
 use serde::de::value::{Error as ValueError, MapDeserializer};
 use serde::Deserialize;
