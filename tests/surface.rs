@@ -302,3 +302,81 @@ fn reset_state_targets_are_reachable_without_reset() {
         }
     }
 }
+
+/// `continues(a, from, to)` against a walk of `apply`: from `from` (any
+/// power_state), the action's own compute-side writes, staying where the
+/// action can be in flight.
+#[test]
+fn continues_is_a_walk_of_the_actions_own_writes() {
+    use nova_states::{apply, continues, Event, PowerState};
+    let pairs: Vec<Pair> = (0..Pair::COUNT).filter_map(Pair::from_index).collect();
+    let mut compared = 0;
+    for action in Action::ALL {
+        let in_flight: Vec<Pair> = pairs
+            .iter()
+            .copied()
+            .filter(|p| action.in_flight(p.vm, p.task))
+            .collect();
+        for from in &in_flight {
+            let mut seen = vec![*from];
+            let mut frontier: Vec<ServerState> = PowerState::ALL
+                .into_iter()
+                .map(|power| ServerState {
+                    vm: from.vm,
+                    task: from.task,
+                    power,
+                })
+                .collect();
+            let mut visited = frontier.clone();
+            while let Some(s) = frontier.pop() {
+                for (i, e) in action.edges().iter().enumerate() {
+                    if e.api {
+                        continue;
+                    }
+                    let write = Event::Write {
+                        action,
+                        edge: i as u8,
+                    };
+                    let Ok(next) = apply(s, write) else { continue };
+                    let p = Pair {
+                        vm: next.vm,
+                        task: next.task,
+                    };
+                    // End writes leave task null where the action is not
+                    // in flight; a mid-chain null write (rebuild of a
+                    // stopped server) is in flight and counts.
+                    if !action.in_flight(p.vm, p.task) {
+                        continue;
+                    }
+                    if !seen.contains(&p) {
+                        seen.push(p);
+                    }
+                    if !visited.contains(&next) {
+                        visited.push(next);
+                        frontier.push(next);
+                    }
+                }
+            }
+            // Every pair the action can be in flight at, and a few it cannot.
+            let others = [
+                Pair {
+                    vm: VmState::Active,
+                    task: None,
+                },
+                Pair {
+                    vm: VmState::Deleted,
+                    task: Some(TaskState::Deleting),
+                },
+            ];
+            for to in in_flight.iter().chain(others.iter()) {
+                assert_eq!(
+                    continues(action, *from, *to),
+                    seen.contains(to),
+                    "{action}: {from:?} -> {to:?}"
+                );
+                compared += 1;
+            }
+        }
+    }
+    assert!(compared > 1000, "{compared}");
+}
