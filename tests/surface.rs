@@ -380,3 +380,80 @@ fn continues_is_a_walk_of_the_actions_own_writes() {
     }
     assert!(compared > 1000, "{compared}");
 }
+
+#[test]
+fn a_new_operation_is_the_one_the_previous_state_could_start() {
+    let obs = |vm, task| Observation {
+        vm,
+        task,
+        power: None,
+        status: None,
+    };
+    let first_op = |from: Observation, to: Observation| {
+        let mut v = Validator::new();
+        v.observe(from).unwrap();
+        let step = v.observe(to).unwrap();
+        assert!(step.new_operation);
+        step.operations.iter().collect::<Vec<_>>()
+    };
+    // migrating is also where live_migrate_abort is in flight, but only
+    // live-migrate starts from an idle active server.
+    assert_eq!(
+        first_op(
+            obs(VmState::Active, None),
+            obs(VmState::Active, Some(TaskState::Migrating))
+        ),
+        [Action::LiveMigrate]
+    );
+    // shelving_offloading: shelve from active, shelve_offload from shelved.
+    assert_eq!(
+        first_op(
+            obs(VmState::Active, None),
+            obs(VmState::Shelved, Some(TaskState::ShelvingOffloading))
+        ),
+        [Action::Shelve]
+    );
+    assert_eq!(
+        first_op(
+            obs(VmState::Shelved, None),
+            obs(VmState::Shelved, Some(TaskState::ShelvingOffloading))
+        ),
+        [Action::ShelveOffload]
+    );
+}
+
+#[test]
+fn capture_tracker_ignores_operations_without_a_capture() {
+    use nova_states::{CaptureTracker, CaptureWindow, Driver};
+    let obs = |vm, task| Observation {
+        vm,
+        task,
+        power: None,
+        status: None,
+    };
+    let none = CaptureWindow {
+        not_yet: None,
+        by: None,
+    };
+    for driver in Driver::ALL {
+        let mut v = Validator::new();
+        let mut t = CaptureTracker::new(driver);
+        for (i, o) in [
+            obs(VmState::Active, None),
+            obs(VmState::Active, Some(TaskState::PoweringOff)),
+            obs(VmState::Stopped, None),
+            obs(VmState::Stopped, None),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let step = v.observe(o).unwrap();
+            t.feed(i, &o, &step);
+            assert_eq!(
+                t.window(),
+                none,
+                "a stop captures no disk ({driver:?}, step {i})"
+            );
+        }
+    }
+}
