@@ -26,9 +26,11 @@ cargo mutants --version
 work="${MUTANTS_WORK:-$(mktemp -d -t nova-states-mutants.XXXXXX)}"
 mkdir -p "$work/main"
 # The working tree as it is (tracked and new files), without build output.
+# -m stamps the files now: with their old times, a reused $MUTANTS_WORK's
+# build (last touched by the final mutant) would look fresh to cargo.
 git ls-files --cached --others --exclude-standard -z |
     tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null |
-    tar -xf - -C "$work/main"
+    tar -xmf - -C "$work/main"
 if [ -d ../shared ] && [ ! -e "$work/shared" ]; then
     ln -s "$(cd ../shared && pwd)" "$work/shared"
 fi
