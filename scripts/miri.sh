@@ -21,7 +21,7 @@ export MIRIFLAGS="${MIRIFLAGS:--Zmiri-disable-isolation}"
 start=$(date +%s)
 if [ "$#" -eq 0 ]; then
     set -- --test bad_inputs --test fuzz_replay --test invariants \
-        --test proptest_parse --test proptest_relation
+        --test proptest_parse --test proptest_relation --test surface
 fi
 cargo +nightly miri test --all-features "$@"
 echo "== miri: passed in $(( $(date +%s) - start ))s"

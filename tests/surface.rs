@@ -124,6 +124,7 @@ fn found_reports_empty_input_and_debugs_as_it_displays() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // thousands of walks: minutes under miri
 fn status_table_agrees_with_the_projection() {
     let mut text = String::new();
     export::write_status_table(&mut text).unwrap();
@@ -185,6 +186,7 @@ fn a_non_string_key_names_what_was_expected() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore)] // thousands of walks: minutes under miri
 fn state_set_insert_reports_newness_and_counts() {
     let mut set = StateSet::EMPTY;
     assert!(set.is_empty());
@@ -292,6 +294,7 @@ fn validator_start_of_an_operation_seen_after_another() {
 /// relation itself, so reset-state's targets are never unreachable. The
 /// mutants in that branch are equivalent while this holds (docs/testing.md).
 #[test]
+#[cfg_attr(miri, ignore)] // thousands of walks: minutes under miri
 fn reset_state_targets_are_reachable_without_reset() {
     for vm in [VmState::Active, VmState::Error] {
         let target = Pair { vm, task: None };
@@ -307,6 +310,7 @@ fn reset_state_targets_are_reachable_without_reset() {
 /// power_state), the action's own compute-side writes, staying where the
 /// action can be in flight.
 #[test]
+#[cfg_attr(miri, ignore)] // thousands of walks: minutes under miri
 fn continues_is_a_walk_of_the_actions_own_writes() {
     use nova_states::{apply, continues, Event, PowerState};
     let pairs: Vec<Pair> = (0..Pair::COUNT).filter_map(Pair::from_index).collect();
