@@ -10,7 +10,7 @@
 # the verification tests (bad_inputs, fuzz_replay, invariants, proptest_*)
 # the exhaustive and property tests are #[cfg_attr(miri, ignore)]: under
 # miri they would take hours (they run in full under `cargo test`). With no
-# arguments only those five test targets run; other targets may walk the
+# arguments only those six test targets run; other targets may walk the
 # whole state space (e.g. reachable_from_build) and take hours under miri.
 set -euo pipefail
 cd "$(dirname "$0")/.."
