@@ -12,6 +12,16 @@ use nova_states::{
 use serde::de::value::{Error as ValueError, MapDeserializer};
 use serde::Deserialize;
 
+/// A polled observation with only the two state fields.
+fn obs(vm: VmState, task: Option<TaskState>) -> Observation {
+    Observation {
+        vm,
+        task,
+        power: None,
+        status: None,
+    }
+}
+
 #[test]
 fn task_filter_len_and_emptiness() {
     let none = TaskFilter::of(&[], false);
@@ -222,12 +232,6 @@ fn state_set_insert_reports_newness_and_counts() {
 
 #[test]
 fn validator_numbers_steps_and_remembers_the_start() {
-    let obs = |vm, task| Observation {
-        vm,
-        task,
-        power: None,
-        status: None,
-    };
     let mut v = Validator::new();
     assert_eq!(v.start(), None);
     let steps = [
@@ -268,12 +272,6 @@ fn validator_numbers_steps_and_remembers_the_start() {
 
 #[test]
 fn validator_start_of_an_operation_seen_after_another() {
-    let obs = |vm, task| Observation {
-        vm,
-        task,
-        power: None,
-        status: None,
-    };
     let mut v = Validator::new();
     v.observe(obs(VmState::Active, None)).unwrap();
     v.observe(obs(VmState::Active, Some(TaskState::ImageSnapshot)))
@@ -387,12 +385,6 @@ fn continues_is_a_walk_of_the_actions_own_writes() {
 
 #[test]
 fn a_new_operation_is_the_one_the_previous_state_could_start() {
-    let obs = |vm, task| Observation {
-        vm,
-        task,
-        power: None,
-        status: None,
-    };
     let first_op = |from: Observation, to: Observation| {
         let mut v = Validator::new();
         v.observe(from).unwrap();
@@ -429,12 +421,6 @@ fn a_new_operation_is_the_one_the_previous_state_could_start() {
 #[test]
 fn capture_tracker_ignores_operations_without_a_capture() {
     use nova_states::{CaptureTracker, CaptureWindow, Driver};
-    let obs = |vm, task| Observation {
-        vm,
-        task,
-        power: None,
-        status: None,
-    };
     let none = CaptureWindow {
         not_yet: None,
         by: None,
