@@ -44,7 +44,7 @@ import timeit
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 MODEL = os.path.join(HERE, "..", "docs", "model.json")
-DOCUMENT = os.path.join(HERE, "..", "..", "shared", "corpus", "nova-v2.100-server-get.json")
+DOCUMENT = os.path.join(HERE, "..", "tests", "data", "corpus", "nova-v2.100-server-get.json")
 
 
 def load_model(path):

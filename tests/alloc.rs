@@ -319,13 +319,13 @@ fn the_validator_allocates_nothing() {
 }
 
 fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus")
 }
 
 /// Every corpus document ServerDocument reads, with its text.
 fn readable_corpus() -> Vec<(PathBuf, String)> {
     let entries = std::fs::read_dir(corpus_dir())
-        .expect("../shared/corpus (shared/ must sit beside the checkout)");
+        .expect("tests/data/corpus");
     let mut texts = Vec::new();
     for entry in entries {
         let path = entry.expect("a directory entry").path();

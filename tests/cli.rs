@@ -37,7 +37,7 @@ fn run(args: &[&str], stdin: &str) -> Output {
 }
 
 fn corpus() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus")
 }
 
 #[test]

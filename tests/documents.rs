@@ -1,4 +1,4 @@
-//! Reading the state part of real server documents (../shared/corpus).
+//! Reading the state part of real server documents (tests/data/corpus).
 
 use nova_states::{
     Inconsistency, PowerState, Reported, ServerDocument, ServerStatus, Shape, TaskState, VmState,
@@ -6,14 +6,14 @@ use nova_states::{
 use std::path::PathBuf;
 
 fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus")
 }
 
 /// The corpus files with whether INDEX.md marks them impossible
 /// ("inconsistent", "NOT producible" or "never emits" in the notes column).
 fn indexed() -> Vec<(String, bool)> {
     let index = std::fs::read_to_string(corpus_dir().join("INDEX.md"))
-        .expect("../shared/corpus/INDEX.md (shared/ must sit beside the checkout)");
+        .expect("tests/data/corpus/INDEX.md");
     index
         .lines()
         .filter(|l| l.starts_with("| ") && l.contains(".json"))
