@@ -289,7 +289,10 @@ fn state_of_value(text: &str) -> usize {
 
 /// Reading the state part of a real server document.
 fn document(c: &mut Criterion) {
-    let path = format!("{}/tests/data/corpus/{DOCUMENT}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/data/corpus/{DOCUMENT}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     let text = match std::fs::read_to_string(&path) {
         Ok(text) => text,
         Err(err) => {

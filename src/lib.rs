@@ -64,18 +64,53 @@
 //! (vm_state, task_state, power_state); [`Validator`] checks polled
 //! sequences against it with constant work per step.
 //!
+//! # Layers
+//!
+//! The modules are the crate's four layers, each standing on the ones
+//! before it (`docs/architecture.md` draws them):
+//!
+//! - [`wire`]: what Nova says. The vocabularies and the sets over them.
+//! - [`rules`]: what Nova does. The cited tables: the projection, one row
+//!   per action, the compute service's own decisions.
+//! - [`machine`]: what follows. The relation, in-flight sets, outcomes,
+//!   exploration, what to wait for; computed, no new facts.
+//! - [`read`]: what you observe. Server documents and polled traces.
+//!
+//! The names most programs need are re-exported here; the rest are reached
+//! through their module.
+//!
+//! # Errors
+//!
+//! Each layer has its error, and every one carries the input it refused:
+//! [`ParseError`] (a name or code, with the [`Field`]), [`Rejection`] (an
+//! action refused by its precondition, rendering Nova's 409),
+//! [`TransitionError`] (an event the relation refuses), [`Inconsistency`]
+//! (a document Nova cannot produce) and [`Violation`] (an impossible step in
+//! a trace). All are small `Copy` values, `#[non_exhaustive]` where they are
+//! enums, and implement `core::error::Error`.
+//!
+//! # What is not modelled
+//!
+//! The rules are those of a server's state. Nova also refuses requests for
+//! reasons that are not state: a locked server (`@check_instance_lock`), a
+//! policy that needs an admin, a down compute host, quotas, images, and
+//! microversion gates; none of these is in the tables yet. The relation
+//! models a server that has launched (`launched_at` set);
+//! [`Action::check`] takes `launched` explicitly for the rest. A deleted
+//! server is gone for the API (404): [`apply`] refuses every event on it.
+//!
 //! # Generated documentation
 //!
 //! `docs/states.md`, `docs/status.md`, `docs/actions.md`, the diagrams in
-//! `docs/diagrams/` and `docs/model.json` are written from the tables by
-//! `cargo run --example nova-states -- docs` ([`docs::Generated`]).
+//! `docs/diagrams/`, `docs/model.json` and the reachability table behind
+//! [`Pair::reaches`] are written from the tables by `cargo xtask codegen`,
+//! a tool outside this crate; a test fails when one drifts.
 //!
 //! # Upstream source
 //!
 //! Every table was checked against openstack/nova at
 //! [`NOVA_COMMIT`] (`00a030403f672b975364c855b7d25b40ef83e757`); each entry
-//! cites the `path:line` it comes from. The machine-readable model is
-//! `docs/model.json` ([`export::write_model_json`]).
+//! cites the `path:line` it comes from.
 
 #![no_std]
 #![forbid(unsafe_code)]
@@ -87,54 +122,24 @@
     clippy::panic
 )]
 
-mod names;
+// The layers, each standing on the ones above it.
+pub mod machine;
+pub mod read;
+pub mod rules;
+pub mod wire;
 
-mod action;
-mod chain;
-pub mod docs;
-mod document;
-mod error;
-pub mod export;
-mod power;
-// Generated (see export::write_reach_table); kept as written.
-#[rustfmt::skip]
-mod reach_table;
-mod relation;
-mod set;
+mod bits;
 mod sizes;
-mod status;
-mod task;
-mod trace;
-mod vm;
-mod wait;
 
-pub use action::{
-    Action, ActionSet, Precondition, RejectedField, Rejection, TaskFilter, ALLOW_REBOOT,
+pub use machine::{apply, Event, Pair, ServerState, TransitionError, WaitFor};
+pub use read::{
+    Inconsistency, Observation, Reported, ServerDocument, Step, StepKind, Validator, Violation,
 };
-pub use chain::{Branch, DiskCapture, Driver, Edge, FailureEffect, Failures, Guard};
-pub use document::{
-    Assessment, Inconsistency, Reported, ServerDocument, Shape, FAULT_STATUSES, PROGRESS_STATUSES,
+pub use rules::{status, Driver, ListFilter, Precondition, RejectedField, Rejection, NOVA_COMMIT};
+pub use wire::{
+    Action, ActionSet, Field, ParseError, PowerState, ServerStatus, StatusSet, TaskFilter,
+    TaskState, TaskStateSet, VmState, VmStateSet,
 };
-pub use error::{Field, Found, ParseError, FOUND_CAPACITY};
-pub use names::Alias;
-pub use power::PowerState;
-pub use relation::{
-    all_events, apply, legal_edges, reachable_from_build, restart_decision, sync_decision, Event,
-    RestartDecision, ServerState, StateSet, SyncDecision, TransitionError, Walk,
-};
-pub use set::{
-    StatusSet, StatusSetIter, TaskStateSet, TaskStateSetIter, VmStateSet, VmStateSetIter,
-};
-pub use status::{
-    default_status, explicit_status, status, status_from_raw, ListFilter, Preimage, ServerStatus,
-};
-pub use task::TaskState;
-pub use trace::{
-    continues, in_flight_at, phase_of, CaptureTracker, CaptureWindow, Observation, Pair, Step,
-    StepKind, Validator, Violation,
-};
-pub use vm::{VmState, NOVA_COMMIT};
-pub use wait::WaitFor;
 
 // The README's example runs as a doctest.
 #[cfg(doctest)]

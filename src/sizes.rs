@@ -1,13 +1,11 @@
-//! Compile-time size guarantees (issue 6): every state enum, and an absent
-//! task or power state, takes one byte; a whole server state at most four.
-//! A change that makes any of them larger fails the build.
-//!
-//! Also compiled by tests/alloc.rs, through `#[path]`, so it only names the
-//! types through `super`.
+//! Compile-time size guarantees: every state enum, and an absent task or
+//! power state, takes one byte; a whole server state at most four. A change
+//! that makes any of them larger fails the build.
 
 use core::mem::size_of;
 
-use super::{Action, PowerState, ServerState, ServerStatus, TaskState, VmState};
+use crate::machine::ServerState;
+use crate::wire::{Action, PowerState, ServerStatus, TaskState, VmState};
 
 const _: () = assert!(size_of::<VmState>() == 1);
 const _: () = assert!(size_of::<Option<VmState>>() == 1);

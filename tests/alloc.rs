@@ -324,8 +324,7 @@ fn corpus_dir() -> PathBuf {
 
 /// Every corpus document ServerDocument reads, with its text.
 fn readable_corpus() -> Vec<(PathBuf, String)> {
-    let entries = std::fs::read_dir(corpus_dir())
-        .expect("tests/data/corpus");
+    let entries = std::fs::read_dir(corpus_dir()).expect("tests/data/corpus");
     let mut texts = Vec::new();
     for entry in entries {
         let path = entry.expect("a directory entry").path();

@@ -1,0 +1,232 @@
+//! Where an action can be: the (start vm_state, vm_state, task_state)
+//! triples it passes through and the vm_states it ends in, computed at
+//! compile time from its row's writes, and the views derived from them.
+
+use crate::machine::state::Pair;
+use crate::rules::edge::Branch;
+use crate::wire::action::Action;
+use crate::wire::set::ActionSet;
+use crate::wire::set::VmStateSet;
+use crate::wire::task::TaskState;
+use crate::wire::vm::VmState;
+
+/// A task mask's bit for `task`: bit [`TaskState::slot`] (bit 0 is `null`).
+const fn task_bit(task: Option<TaskState>) -> u64 {
+    1 << TaskState::slot(task)
+}
+
+/// The (start vm_state, vm_state, task_state) triples an action can be in,
+/// and its end vm_states per start, computed from its edges.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Walk {
+    /// `mid[start][vm]`: task mask (see `task_bit`) of in-flight states.
+    mid: [[u64; VmState::COUNT]; VmState::COUNT],
+    /// `ends[start]`: the vm_states the action can end in.
+    ends: [VmStateSet; VmState::COUNT],
+}
+
+// Evaluated only at compile time (WALKS): every index is bounded by the
+// loops over fixed-size arrays, and an out-of-range one would fail the build.
+#[allow(clippy::indexing_slicing)]
+const fn compute_walk(action: Action) -> Walk {
+    let mut walk = Walk {
+        mid: [[0; VmState::COUNT]; VmState::COUNT],
+        ends: [VmStateSet::EMPTY; VmState::COUNT],
+    };
+    let pre = action.precondition();
+    let edges = action.edges();
+    let mut has_api = false;
+    let mut i = 0;
+    while i < edges.len() {
+        has_api |= edges[i].api;
+        i += 1;
+    }
+    let mut s = 0;
+    while s < VmState::COUNT {
+        let start = VmState::ALL[s];
+        // create has no server to start from: it starts as building. The
+        // power sync stops stopped and paused servers through force_stop,
+        // which is stop without the state check (api.py:2854-2859,
+        // manager.py:11342-11373): the same writes, from those vm_states too.
+        let startable = pre.vm_states.contains(start)
+            || (matches!(action, Action::Create) && matches!(start, VmState::Building))
+            || (matches!(action, Action::Stop)
+                && matches!(start, VmState::Stopped | VmState::Paused));
+        if !startable {
+            s += 1;
+            continue;
+        }
+        if edges.is_empty() {
+            walk.ends[s] = walk.ends[s].with(start);
+        } else if !has_api {
+            // The action's writes start from the states it is accepted in.
+            let mut t = 0;
+            while t < TaskState::COUNT + 1 {
+                let task = TaskState::ALL_OR_NULL[t];
+                if pre.task_states.contains(task) {
+                    walk.mid[s][s] |= task_bit(task);
+                }
+                t += 1;
+            }
+        }
+        // The API writes.
+        let mut e = 0;
+        while e < edges.len() {
+            let edge = edges[e];
+            if edge.api && edge.starts.contains(start) {
+                let vm = match edge.vm {
+                    Some(vm) => vm,
+                    None => start,
+                };
+                if edge.end {
+                    walk.ends[s] = walk.ends[s].with(vm);
+                } else {
+                    walk.mid[s][vm.index()] |= task_bit(edge.to);
+                }
+            }
+            e += 1;
+        }
+        // The rest, to a fixpoint.
+        let mut changed = true;
+        while changed {
+            changed = false;
+            let mut e = 0;
+            while e < edges.len() {
+                let edge = edges[e];
+                e += 1;
+                if edge.api || !edge.starts.contains(start) {
+                    continue;
+                }
+                let mut v = 0;
+                while v < VmState::COUNT {
+                    if walk.mid[s][v] & task_bit(edge.from) != 0 {
+                        let vm = match edge.vm {
+                            Some(vm) => vm,
+                            None => VmState::ALL[v],
+                        };
+                        if edge.end {
+                            if !walk.ends[s].contains(vm) {
+                                walk.ends[s] = walk.ends[s].with(vm);
+                                changed = true;
+                            }
+                        } else if walk.mid[s][vm.index()] & task_bit(edge.to) == 0 {
+                            walk.mid[s][vm.index()] |= task_bit(edge.to);
+                            changed = true;
+                        }
+                    }
+                    v += 1;
+                }
+            }
+        }
+        s += 1;
+    }
+    walk
+}
+
+// Compile time only, as compute_walk.
+#[allow(clippy::indexing_slicing)]
+static WALKS: [Walk; Action::COUNT] = {
+    let mut walks = [NO_WALK; Action::COUNT];
+    let mut i = 0;
+    while i < Action::COUNT {
+        walks[i] = compute_walk(Action::ALL[i]);
+        i += 1;
+    }
+    walks
+};
+
+const NO_WALK: Walk = Walk {
+    mid: [[0; VmState::COUNT]; VmState::COUNT],
+    ends: [VmStateSet::EMPTY; VmState::COUNT],
+};
+
+impl Walk {
+    fn mid(&self, start: VmState, vm: VmState) -> u64 {
+        self.mid
+            .get(start.index())
+            .and_then(|row| row.get(vm.index()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
+impl Action {
+    fn walk(self) -> &'static Walk {
+        WALKS.get(self.index()).unwrap_or(&NO_WALK)
+    }
+
+    /// The vm_states the action can end in when started from `start`
+    /// (empty when the action does not accept `start`). Actions that write
+    /// no task state leave the vm_state as it was.
+    ///
+    /// ```
+    /// use nova_states::{Action, VmState};
+    /// let ends: Vec<_> = Action::Rebuild.outcome(VmState::Stopped).iter().collect();
+    /// assert_eq!(ends, [VmState::Stopped]);
+    /// let ends: Vec<_> = Action::Shelve.outcome(VmState::Active).iter().collect();
+    /// assert_eq!(ends, [VmState::Shelved, VmState::ShelvedOffloaded]);
+    /// ```
+    pub fn outcome(self, start: VmState) -> VmStateSet {
+        if !self.starts().contains(start) {
+            return VmStateSet::EMPTY;
+        }
+        self.walk()
+            .ends
+            .get(start.index())
+            .copied()
+            .unwrap_or(VmStateSet::EMPTY)
+    }
+
+    /// Whether the action, started from some vm_state, can be in flight at
+    /// (vm, task) (after its API write and before its end).
+    pub fn in_flight(self, vm: VmState, task: Option<TaskState>) -> bool {
+        VmState::ALL
+            .iter()
+            .any(|start| self.walk().mid(*start, vm) & task_bit(task) != 0)
+    }
+
+    /// Whether the action started from `start` can be in flight at (vm, task).
+    pub fn in_flight_from(self, start: VmState, vm: VmState, task: Option<TaskState>) -> bool {
+        self.walk().mid(start, vm) & task_bit(task) != 0
+    }
+
+    /// The first task_state the API writes, if any.
+    pub fn sets_task_state(self) -> Option<TaskState> {
+        self.edges().iter().find(|e| e.api).and_then(|e| e.to)
+    }
+
+    /// The task states of the main path, in order, for "phase n of m"
+    /// (branches and repeated rounds folded in).
+    pub fn phases(self) -> impl Iterator<Item = TaskState> {
+        let edges = self.edges();
+        edges.iter().enumerate().filter_map(|(i, e)| {
+            let task = e.to?;
+            let first = edges.iter().position(|x| x.to == Some(task)) == Some(i);
+            (first && e.branch != Branch::Reschedule).then_some(task)
+        })
+    }
+
+    /// Phase n of m of `task` in `action`'s main path.
+    pub fn phase_of(self, task: TaskState) -> Option<(u8, u8)> {
+        let total = self.phases().count();
+        let n = self.phases().position(|t| t == task)?;
+        Some((u8::try_from(n + 1).ok()?, u8::try_from(total).ok()?))
+    }
+}
+
+impl Pair {
+    /// The actions that can be in flight at a pair. A null task_state means
+    /// nothing is in flight, except for a server still `building` (the build
+    /// passes through a moment with no task between scheduling and networking,
+    /// nova/compute/manager.py:2479-2482).
+    pub fn in_flight(self) -> ActionSet {
+        let pair = self;
+        if pair.task.is_none() && pair.vm != VmState::Building {
+            return ActionSet::EMPTY;
+        }
+        Action::ALL
+            .iter()
+            .filter(|a| a.in_flight(pair.vm, pair.task))
+            .fold(ActionSet::EMPTY, |set, a| set.with(*a))
+    }
+}

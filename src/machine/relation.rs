@@ -1,0 +1,264 @@
+//! The transition relation on (vm_state, task_state, power_state).
+//!
+//! A server's observable state is a [`ServerState`]. [`apply`] takes it
+//! through one [`Event`]: an action accepted by the API, one of an action's
+//! task_state writes ([`Edge`]), a failure, a hypervisor power observation
+//! (what `ComputeManager._sync_instance_power_state` does), an admin
+//! reset-state, or a compute restart (what `ComputeManager._init_instance`
+//! does with tasks left in flight). It is total on the finite space: every
+//! state and event gives a new state or a typed [`TransitionError`].
+//!
+//! The relation models a server that has launched (`launched_at` set);
+//! [`Action::check`] takes `launched` explicitly for the rest.
+//!
+//! Which (vm_state, task_state) pairs an action can be in, and how it ends
+//! from each start vm_state, are computed at compile time from the action's
+//! edges ([`Action::in_flight`], [`Action::outcome`]).
+
+use crate::machine::state::ServerState;
+use crate::rules::compute::{restart_decision, sync_decision, SyncDecision};
+use crate::rules::edge::Edge;
+use crate::rules::outcome::FailureEffect;
+use crate::rules::rejection::Rejection;
+use crate::wire::action::Action;
+use crate::wire::power::PowerState;
+use crate::wire::task::TaskState;
+use crate::wire::vm::VmState;
+
+/// One step of the relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Event {
+    /// The API accepts the action and makes its first write (the action's
+    /// first API edge; actions that write no task state change nothing).
+    Accept(Action),
+    /// One of the action's writes, by index into [`Action::edges`] (an API
+    /// edge is checked against the precondition like [`Event::Accept`]).
+    Write {
+        /// The action in flight.
+        action: Action,
+        /// Index into its edges.
+        edge: u8,
+    },
+    /// The action in flight fails with this effect.
+    Fail {
+        /// The action in flight.
+        action: Action,
+        /// One of [`Action::failures`].
+        effect: FailureEffect,
+    },
+    /// The power sync reads this power state from the hypervisor.
+    PowerObserved(PowerState),
+    /// An admin's `os-resetState` to this vm_state.
+    ResetState(VmState),
+    /// The compute service restarts; the hypervisor reports this power state.
+    ComputeRestart(PowerState),
+}
+
+/// Why an event cannot happen in a state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransitionError {
+    /// The API refuses the action.
+    #[error("{0}")]
+    Rejected(Rejection),
+    /// `create` makes a new server; it does not apply to an existing one
+    /// (start from [`ServerState::BUILD_REQUEST`]).
+    #[error("create applies to no existing server: start from ServerState::BUILD_REQUEST")]
+    CreateOnServer,
+    /// No edge with that index.
+    #[error("{action} has no edge {edge}")]
+    NoSuchEdge {
+        /// The action.
+        action: Action,
+        /// The index asked for.
+        edge: u8,
+    },
+    /// The write does not follow from this state: the action is not in
+    /// flight here, or not at the write's starting task_state.
+    #[error("{action} cannot write task_state {} in state {state}: the action is not at that point here", TaskState::name_or_null(*to))]
+    NotInFlight {
+        /// The action.
+        action: Action,
+        /// The task_state the write would set.
+        to: Option<TaskState>,
+        /// The state.
+        state: ServerState,
+    },
+    /// The action cannot fail that way.
+    #[error("{action} does not fail with: {}", effect.describe())]
+    NoSuchFailure {
+        /// The action.
+        action: Action,
+        /// The effect asked for.
+        effect: FailureEffect,
+    },
+    /// The server is deleted: its row was destroyed at the end of the delete
+    /// (nova/compute/manager.py:3399-3403), so the API answers 404 to
+    /// anything asked of it.
+    #[error("the server is deleted: the API no longer finds it (404)")]
+    Gone,
+    /// reset-state only accepts `active` and `error`
+    /// (nova/api/openstack/compute/schemas/admin_actions.py:35-38).
+    #[error("os-resetState accepts only active or error, not {0}")]
+    ResetTarget(VmState),
+}
+
+/// Takes a state through one event.
+///
+/// The invariants the relation keeps (one task at a time except Nova's
+/// pre-empters, no image-create while any task runs, every reachable state
+/// projects to a known status, deleted is terminal, every success ends with
+/// no task, writes follow their chain and guards, error accepts only what
+/// Nova accepts from error, power observations never change vm_state) are
+/// written down with their named tests in `docs/invariants.md` and checked
+/// on every edge by `tests/invariants.rs` and the `events` fuzz target.
+///
+/// # Errors
+/// A [`TransitionError`] saying why the event cannot happen here.
+///
+/// ```
+/// use nova_states::{apply, Action, Event, ServerState, TaskState, VmState, PowerState};
+/// let active = ServerState { vm: VmState::Active, task: None, power: PowerState::Running };
+/// let s = apply(active, Event::Accept(Action::Snapshot)).unwrap();
+/// assert_eq!(s.task, Some(TaskState::ImageSnapshotPending));
+/// // A second snapshot while one runs is refused, as Nova does.
+/// assert!(apply(s, Event::Accept(Action::Snapshot)).is_err());
+/// ```
+pub fn apply(state: ServerState, event: Event) -> Result<ServerState, TransitionError> {
+    match event {
+        Event::Accept(action) => {
+            let edge = action.edges().iter().position(|e| e.api);
+            match edge {
+                Some(i) => write(state, action, i),
+                None => accept_only(state, action),
+            }
+        }
+        Event::Write { action, edge } => write(state, action, usize::from(edge)),
+        Event::Fail { action, effect } => fail(state, action, effect),
+        Event::PowerObserved(observed) => Ok(observe(state, observed)),
+        Event::ResetState(_) if matches!(state.vm, VmState::Deleted) => Err(TransitionError::Gone),
+        Event::ResetState(vm) => match vm {
+            VmState::Active | VmState::Error => Ok(ServerState {
+                vm,
+                task: None,
+                ..state
+            }),
+            other => Err(TransitionError::ResetTarget(other)),
+        },
+        Event::ComputeRestart(driver) => Ok(restart_decision(state, driver).1),
+    }
+}
+
+fn accept_only(state: ServerState, action: Action) -> Result<ServerState, TransitionError> {
+    if matches!(action, Action::Create) {
+        return Err(TransitionError::CreateOnServer);
+    }
+    if matches!(state.vm, VmState::Deleted) {
+        return Err(TransitionError::Gone);
+    }
+    action
+        .check(state.vm, state.task, true)
+        .map_err(TransitionError::Rejected)?;
+    Ok(state)
+}
+
+fn write(state: ServerState, action: Action, index: usize) -> Result<ServerState, TransitionError> {
+    let Some(edge) = action.edges().get(index).copied() else {
+        return Err(TransitionError::NoSuchEdge {
+            action,
+            edge: u8::try_from(index).unwrap_or(u8::MAX),
+        });
+    };
+    if edge.api {
+        accept_only(state, action)?;
+        if !edge.starts.contains(state.vm) {
+            return Err(not_in_flight(action, &edge, state));
+        }
+        return Ok(step(state, &edge));
+    }
+    let reachable = edge.from == state.task
+        && VmState::ALL.iter().any(|start| {
+            edge.starts.contains(*start) && action.in_flight_from(*start, state.vm, state.task)
+        });
+    if !reachable {
+        return Err(not_in_flight(action, &edge, state));
+    }
+    Ok(step(state, &edge))
+}
+
+fn not_in_flight(action: Action, edge: &Edge, state: ServerState) -> TransitionError {
+    TransitionError::NotInFlight {
+        action,
+        to: edge.to,
+        state,
+    }
+}
+
+fn step(state: ServerState, edge: &Edge) -> ServerState {
+    ServerState {
+        vm: edge.vm.unwrap_or(state.vm),
+        task: edge.to,
+        power: edge.power.unwrap_or(state.power),
+    }
+}
+
+fn fail(
+    state: ServerState,
+    action: Action,
+    effect: FailureEffect,
+) -> Result<ServerState, TransitionError> {
+    if !action.failures().effects.contains(&effect) {
+        return Err(TransitionError::NoSuchFailure { action, effect });
+    }
+    if matches!(effect, FailureEffect::NoWrite) {
+        return accept_only(state, action);
+    }
+    // Unshelve leaves its task set on error only where the conductor finds
+    // the shelved image gone, at `unshelving` (conductor/manager.py:1041-1042).
+    let phase_ok = !matches!(effect, FailureEffect::ErrorKeepTask)
+        || matches!(state.task, Some(TaskState::Unshelving));
+    if !phase_ok || !action.in_flight(state.vm, state.task) {
+        return Err(TransitionError::NotInFlight {
+            action,
+            to: None,
+            state,
+        });
+    }
+    Ok(match effect {
+        FailureEffect::ClearTask => ServerState {
+            task: None,
+            ..state
+        },
+        FailureEffect::Error => ServerState {
+            vm: VmState::Error,
+            task: None,
+            ..state
+        },
+        FailureEffect::ErrorKeepTask => ServerState {
+            vm: VmState::Error,
+            ..state
+        },
+        FailureEffect::LooksLikeSuccess => ServerState {
+            vm: VmState::Active,
+            task: None,
+            power: PowerState::Running,
+        },
+        FailureEffect::NoWrite => state,
+    })
+}
+
+fn observe(state: ServerState, observed: PowerState) -> ServerState {
+    match sync_decision(state.vm, state.task, observed) {
+        SyncDecision::SkipTaskInFlight => state,
+        SyncDecision::Nothing | SyncDecision::LogOnly => ServerState {
+            power: observed,
+            ..state
+        },
+        // stop/force_stop write powering-off with guard [None] (api.py:2857-2859).
+        SyncDecision::Stop | SyncDecision::ForceStop => ServerState {
+            task: Some(TaskState::PoweringOff),
+            power: observed,
+            ..state
+        },
+    }
+}

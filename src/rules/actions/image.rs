@@ -1,0 +1,297 @@
+//! Image-taking and shelving: snapshot, backup, shelve, shelve offload, unshelve.
+//!
+//! One [`ActionSpec`] row per action, every fact citing its line in
+//! openstack/nova @ 00a030403f67 (nova/compute/api.py:3400-3637, 4545-4806).
+
+use super::prelude::*;
+
+/// The image-taking actions' vm_states (api.py:3400-3401, 3441-3442, 3498-3499).
+const IMAGE_VMS: &[VmState] = &[V::Active, V::Stopped, V::Paused, V::Suspended];
+
+/// The driver's update_task_state callbacks after the first image task
+/// (libvirt driver.py:3369-3442, vmops.py:1009-1016) and the final save
+/// (manager.py:4659-4660).
+const fn image_chain(first: TaskState) -> [Edge; 4] {
+    [
+            step(first, T::ImagePendingUpload, &[first], "nova/virt/libvirt/driver.py:3369; nova/virt/vmwareapi/vmops.py:1009"),
+            step(T::ImagePendingUpload, T::ImageUploading, &[T::ImagePendingUpload], "nova/virt/libvirt/driver.py:3371-3372, 3441-3442; nova/virt/vmwareapi/vmops.py:1015-1016"),
+            step(T::ImageUploading, T::ImagePendingUpload, &[T::ImageUploading], "nova/virt/libvirt/driver.py:3394-3395").on(Branch::LibvirtFallback),
+            finish(T::ImageUploading, only(T::ImageUploading), None, None, "nova/compute/manager.py:4659-4660"),
+        ]
+}
+
+/// The guard of shelve's final save (manager.py:7603-7613).
+const SHELVE_END_GUARD: &[TaskState] = &[T::Shelving, T::ShelvingImageUploading];
+
+/// The guard of _shelve_offload_instance's save (manager.py:7697-7700).
+const OFFLOAD_GUARD: Guard =
+    Guard::Expect(TaskFilter::of(&[T::Shelving, T::ShelvingOffloading], false));
+
+/// `snapshot` (`createImage` of an image-backed server).
+pub(crate) const SNAPSHOT: ActionSpec = ActionSpec {
+    precondition: pre(
+        IMAGE_VMS,
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:3441-3443",
+    ),
+    api_method: "snapshot",
+    rest: Some("createImage"), // servers.py:1426
+    http: SERVER_ACTION,
+    conflict_action: Some("createImage"), // servers.py:1466-1468
+    edges: &{
+        let [a, b, c, d] = image_chain(T::ImageSnapshot);
+        [
+            api(
+                None,
+                T::ImageSnapshotPending,
+                NULL,
+                "nova/compute/api.py:3456-3458",
+            ),
+            step(
+                T::ImageSnapshotPending,
+                T::ImageSnapshot,
+                &[T::ImageSnapshotPending],
+                "nova/compute/manager.py:4589-4591",
+            ),
+            a,
+            b,
+            c,
+            d,
+        ]
+    },
+    failures: Failures {
+        effects: REVERT,
+        source: "nova/compute/manager.py:4621-4685",
+    },
+    image_tasks: Some((T::ImagePendingUpload, T::ImageUploading)),
+    starts: None,
+};
+
+/// `snapshot_volume_backed` (`createImage` of a volume-backed server).
+pub(crate) const SNAPSHOT_VOLUME_BACKED: ActionSpec = ActionSpec {
+    precondition: pre(
+        IMAGE_VMS,
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:3498-3500",
+    ),
+    api_method: "snapshot_volume_backed",
+    rest: Some("createImage"), // servers.py:1426
+    http: SERVER_ACTION,
+    conflict_action: Some("createImage"), // servers.py:1466-1468
+    // No task_state written (api.py and manager.py at the lines
+    // cited on the precondition; e.g. trigger_crash_dump
+    // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
+    // force_complete manager.py:9844-9865).
+    edges: &[],
+    failures: Failures {
+        effects: &[F::NoWrite],
+        source: "no task_state is written by these actions",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `backup` (`createBackup`).
+pub(crate) const BACKUP: ActionSpec = ActionSpec {
+    precondition: pre(
+        IMAGE_VMS,
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:3400-3402",
+    ),
+    api_method: "backup",
+    rest: Some("createBackup"), // create_backup.py:36
+    http: SERVER_ACTION,
+    conflict_action: Some("createBackup"), // create_backup.py:76-78
+    edges: &{
+        let [a, b, c, d] = image_chain(T::ImageBackup);
+        [
+            api(None, T::ImageBackup, NULL, "nova/compute/api.py:3427-3428"),
+            a,
+            b,
+            c,
+            d,
+        ]
+    },
+    failures: Failures {
+        effects: REVERT,
+        source: "nova/compute/manager.py:4621-4685",
+    },
+    image_tasks: Some((T::ImagePendingUpload, T::ImageUploading)),
+    starts: None,
+};
+
+/// `shelve`.
+pub(crate) const SHELVE: ActionSpec = ActionSpec {
+    precondition: pre(
+        IMAGE_VMS,
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:4545-4547",
+    ),
+    api_method: "shelve",
+    rest: Some("shelve"), // shelve.py:40
+    http: SERVER_ACTION,
+    conflict_action: Some("shelve"), // shelve.py:58-60
+    edges: &[
+        api(None, T::Shelving, NULL, "nova/compute/api.py:4553-4561"),
+        // The driver's image callbacks, renamed by _shelve_instance (manager.py:7584-7594).
+        step(
+            T::Shelving,
+            T::ShelvingImagePendingUpload,
+            &[T::Shelving],
+            "nova/compute/manager.py:7584-7594; nova/virt/libvirt/driver.py:3369",
+        ),
+        step(
+            T::ShelvingImagePendingUpload,
+            T::ShelvingImageUploading,
+            &[T::ShelvingImagePendingUpload],
+            "nova/virt/libvirt/driver.py:3371-3372, 3441-3442",
+        ),
+        step(
+            T::ShelvingImageUploading,
+            T::ShelvingImagePendingUpload,
+            &[T::ShelvingImageUploading],
+            "nova/virt/libvirt/driver.py:3394-3395",
+        )
+        .on(Branch::LibvirtFallback),
+        Edge {
+            api: false,
+            from: Some(T::ShelvingImageUploading),
+            to: None,
+            guard: Guard::Expect(TaskFilter::of(SHELVE_END_GUARD, false)),
+            vm: Some(V::Shelved),
+            power: Some(P::Shutdown),
+            starts: ALL_STARTS,
+            end: true,
+            branch: Branch::OffloadLater,
+            source: "nova/compute/manager.py:7603-7613",
+        },
+        Edge {
+            api: false,
+            from: Some(T::ShelvingImageUploading),
+            to: Some(T::ShelvingOffloading),
+            guard: Guard::Expect(TaskFilter::of(SHELVE_END_GUARD, false)),
+            vm: Some(V::Shelved),
+            power: Some(P::Shutdown),
+            starts: ALL_STARTS,
+            end: false,
+            branch: Branch::OffloadNow,
+            source: "nova/compute/manager.py:7603-7613",
+        },
+        finish(
+            T::ShelvingOffloading,
+            OFFLOAD_GUARD,
+            Some(V::ShelvedOffloaded),
+            Some(P::Shutdown),
+            "nova/compute/manager.py:7692-7700",
+        )
+        .on(Branch::OffloadNow),
+        finish(
+            T::Shelving,
+            OFFLOAD_GUARD,
+            Some(V::ShelvedOffloaded),
+            Some(P::Shutdown),
+            "nova/compute/api.py:4578-4581; nova/compute/manager.py:7697-7700",
+        )
+        .on(Branch::VolumeBacked),
+    ],
+    failures: Failures {
+        effects: REVERT,
+        source: "nova/compute/manager.py:7541, 7626",
+    },
+    image_tasks: Some((T::ShelvingImagePendingUpload, T::ShelvingImageUploading)),
+    starts: None,
+};
+
+/// `shelve_offload` (`shelveOffload`).
+pub(crate) const SHELVE_OFFLOAD: ActionSpec = ActionSpec {
+    precondition: pre(
+        &[V::Shelved],
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:4585-4586",
+    ),
+    api_method: "shelve_offload",
+    rest: Some("shelveOffload"), // shelve.py:70
+    http: SERVER_ACTION,
+    conflict_action: Some("shelveOffload"), // shelve.py:84-87
+    edges: &[
+        // Also written by the periodic _poll_shelved_instances (manager.py:10998-10999).
+        api(
+            None,
+            T::ShelvingOffloading,
+            NULL,
+            "nova/compute/api.py:4588-4589",
+        ),
+        finish(
+            T::ShelvingOffloading,
+            OFFLOAD_GUARD,
+            Some(V::ShelvedOffloaded),
+            None,
+            "nova/compute/manager.py:7697-7700",
+        ),
+    ],
+    failures: Failures {
+        effects: REVERT,
+        source: "nova/compute/manager.py:7541, 7626",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `unshelve`.
+pub(crate) const UNSHELVE: ActionSpec = ActionSpec {
+    precondition: pre(
+        &[V::Shelved, V::ShelvedOffloaded],
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:4705-4707",
+    ),
+    api_method: "unshelve",
+    rest: Some("unshelve"), // shelve.py:94
+    http: SERVER_ACTION,
+    conflict_action: Some("unshelve"), // shelve.py:143-145
+    edges: &[
+        api(None, T::Unshelving, NULL, "nova/compute/api.py:4805-4806"),
+        step(
+            T::Unshelving,
+            T::PoweringOn,
+            &[T::Unshelving],
+            "nova/conductor/manager.py:1026-1027",
+        )
+        .for_starts(&[V::Shelved]),
+        finish(
+            T::PoweringOn,
+            only(T::PoweringOn),
+            Some(V::Active),
+            Some(P::Running),
+            "nova/compute/manager.py:3552-3565",
+        )
+        .for_starts(&[V::Shelved]),
+        step(
+            T::Unshelving,
+            T::Spawning,
+            &[],
+            "nova/compute/manager.py:7772-7773",
+        )
+        .unguarded()
+        .for_starts(&[V::ShelvedOffloaded]),
+        finish(
+            T::Spawning,
+            only(T::Spawning),
+            Some(V::Active),
+            Some(P::Running),
+            "nova/compute/manager.py:7860-7864",
+        )
+        .for_starts(&[V::ShelvedOffloaded]),
+    ],
+    failures: Failures {
+        effects: &[F::ClearTask, F::ErrorKeepTask],
+        source: "nova/conductor/manager.py:1041-1042, 1149-1165; nova/compute/manager.py:7721",
+    },
+    image_tasks: None,
+    starts: None,
+};

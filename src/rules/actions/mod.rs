@@ -1,0 +1,41 @@
+//! The rows of the rule table, one [`ActionSpec`](crate::rules::spec) per
+//! action, grouped as nova/compute/api.py groups the methods.
+//!
+//! # Adding or fixing an action
+//! 1. Add the variant to [`Action`](crate::Action) (`src/wire/action.rs`),
+//!    with its wire name.
+//! 2. Add its row to the family file here: the precondition (the decorator,
+//!    cited at its `def`), the method name, the REST words, the HTTP request,
+//!    the 409 word, every task_state write with its guard and branch, the
+//!    failures, and for image-taking actions the upload task states. Cite the
+//!    `path:line` of every fact at the pinned commit.
+//! 3. Add the arm in `Action::spec` (`src/rules/spec.rs`): the build fails
+//!    until you do.
+//! 4. Run `cargo xtask codegen` and the tests: the generated docs, the reach
+//!    table and the golden tables tell you what changed.
+
+pub(crate) mod attach;
+pub(crate) mod image;
+pub(crate) mod lifecycle;
+pub(crate) mod migration;
+pub(crate) mod power;
+
+/// What every row file uses.
+mod prelude {
+    pub(super) use crate::rules::edge::{
+        api, finish, one_task, only, step, Branch, Edge, Guard, ALL_STARTS, NULL, UNGUARDED,
+    };
+    pub(super) use crate::rules::outcome::{FailureEffect as F, Failures};
+    pub(super) use crate::rules::spec::{any_vm, pre, ActionSpec, Precondition};
+    pub(super) use crate::wire::power::PowerState as P;
+    pub(super) use crate::wire::set::{TaskFilter, TaskFilter as TF, VmStateSet};
+    pub(super) use crate::wire::task::{TaskState, TaskState as T};
+    pub(super) use crate::wire::vm::{VmState, VmState as V};
+
+    /// The request of every `POST /servers/{id}/action` action.
+    pub(super) const SERVER_ACTION: &str = "POST /servers/{server_id}/action";
+    /// Failures that only clear the task.
+    pub(super) const REVERT: &[F] = &[F::ClearTask];
+    /// Failures that clear the task or put the server in error.
+    pub(super) const REVERT_OR_ERROR: &[F] = &[F::ClearTask, F::Error];
+}

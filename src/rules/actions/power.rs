@@ -1,0 +1,372 @@
+//! Power and guest-state actions: stop, start, reboot, pause, suspend, rescue, crash dump.
+//!
+//! One [`ActionSpec`] row per action, every fact citing its line in
+//! openstack/nova @ 00a030403f67 (nova/compute/api.py:2857-2889, 3647-3664, 4826-4953).
+
+use super::prelude::*;
+
+/// `task_states.ALLOW_REBOOT` (nova/compute/task_states.py:120-121): the
+/// task states a hard reboot may pre-empt, with `null`.
+pub const ALLOW_REBOOT: TaskFilter = TaskFilter::of(
+    &[
+        TaskState::Rebooting,
+        TaskState::RebootPending,
+        TaskState::RebootStarted,
+        TaskState::Resuming,
+        TaskState::RebootingHard,
+        TaskState::Unpausing,
+        TaskState::Pausing,
+        TaskState::Suspending,
+    ],
+    true,
+);
+
+/// vm_states.ALLOW_HARD_REBOOT (nova/compute/vm_states.py:73).
+const ALLOW_HARD_REBOOT: &[VmState] = &[V::Active, V::Stopped, V::Paused, V::Suspended, V::Error];
+
+/// vm_states.ALLOW_TRIGGER_CRASH_DUMP (nova/compute/vm_states.py:76).
+const ALLOW_TRIGGER_CRASH_DUMP: &[VmState] =
+    &[V::Active, V::Paused, V::Rescued, V::Resized, V::Error];
+
+/// stop_instance's final save: guard [powering-off], plus None when the
+/// driver already reports the guest off (manager.py:3477-3498).
+pub(super) const STOP_GUARD: Guard = Guard::Expect(TaskFilter::of(&[T::PoweringOff], true));
+
+/// `stop` (`os-stop`).
+pub(crate) const STOP: ActionSpec = ActionSpec {
+    precondition: pre(
+        &[V::Active, V::Error],
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:2868-2869",
+    ),
+    api_method: "stop",
+    rest: Some("os-stop"), // servers.py:1557
+    http: SERVER_ACTION,
+    conflict_action: Some("stop"), // servers.py:1571-1574
+    edges: &[
+        api(None, T::PoweringOff, NULL, "nova/compute/api.py:2857-2859"),
+        finish(
+            T::PoweringOff,
+            STOP_GUARD,
+            Some(V::Stopped),
+            Some(P::Shutdown),
+            "nova/compute/manager.py:3477-3498",
+        ),
+    ],
+    failures: Failures {
+        effects: REVERT,
+        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `start` (`os-start`).
+pub(crate) const START: ActionSpec = ActionSpec {
+    precondition: pre(
+        &[V::Stopped],
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:2875-2876",
+    ),
+    api_method: "start",
+    rest: Some("os-start"), // servers.py:1537
+    http: SERVER_ACTION,
+    conflict_action: Some("start"), // servers.py:1551-1553
+    edges: &one_task(
+        T::PoweringOn,
+        "nova/compute/api.py:2880-2881",
+        Some(V::Active),
+        Some(P::Running),
+        "nova/compute/manager.py:3552-3565",
+    ),
+    failures: Failures {
+        effects: REVERT,
+        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `reboot` with type SOFT.
+pub(crate) const REBOOT_SOFT: ActionSpec = ActionSpec {
+    precondition: pre(
+        &[V::Active],
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:3647-3649",
+    ),
+    api_method: "_soft_reboot",
+    rest: Some("reboot"), // servers.py:1130
+    http: SERVER_ACTION,
+    conflict_action: Some("reboot"), // servers.py:1144-1146
+    edges: &[
+        api(None, T::Rebooting, NULL, "nova/compute/api.py:3650-3652"),
+        // soft_reboot_states (task_states.py:124).
+        step(
+            T::Rebooting,
+            T::RebootPending,
+            &[T::Rebooting, T::RebootPending, T::RebootStarted],
+            "nova/compute/manager.py:4429-4430, 4460-4461",
+        ),
+        step(
+            T::RebootPending,
+            T::RebootStarted,
+            &[T::RebootPending],
+            "nova/compute/manager.py:4483-4488",
+        ),
+        finish(
+            T::RebootStarted,
+            UNGUARDED,
+            Some(V::Active),
+            Some(P::Running),
+            "nova/compute/manager.py:4533-4539",
+        ),
+    ],
+    failures: Failures {
+        effects: &[F::ClearTask, F::Error, F::LooksLikeSuccess],
+        source: "nova/compute/manager.py:4410-4551",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `reboot` with type HARD.
+pub(crate) const REBOOT_HARD: ActionSpec = ActionSpec {
+    precondition: pre(
+        ALLOW_HARD_REBOOT,
+        ALLOW_REBOOT,
+        true,
+        "nova/compute/api.py:3660-3662",
+    ),
+    api_method: "_hard_reboot",
+    rest: Some("reboot"), // servers.py:1130
+    http: SERVER_ACTION,
+    conflict_action: Some("reboot"), // servers.py:1144-1146
+    edges: &[
+        api(
+            None,
+            T::RebootingHard,
+            Guard::Expect(ALLOW_REBOOT),
+            "nova/compute/api.py:3663-3664",
+        ),
+        // hard_reboot_states (task_states.py:125).
+        step(
+            T::RebootingHard,
+            T::RebootPendingHard,
+            &[T::RebootingHard, T::RebootPendingHard, T::RebootStartedHard],
+            "nova/compute/manager.py:4432-4433, 4460-4461",
+        ),
+        step(
+            T::RebootPendingHard,
+            T::RebootStartedHard,
+            &[T::RebootPendingHard],
+            "nova/compute/manager.py:4486-4488",
+        ),
+        // vm active from any start state (manager.py:4477-4480).
+        finish(
+            T::RebootStartedHard,
+            UNGUARDED,
+            Some(V::Active),
+            Some(P::Running),
+            "nova/compute/manager.py:4533-4539",
+        ),
+    ],
+    failures: Failures {
+        effects: &[F::ClearTask, F::Error, F::LooksLikeSuccess],
+        source: "nova/compute/manager.py:4410-4551",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `pause`.
+pub(crate) const PAUSE: ActionSpec = ActionSpec {
+    precondition: pre(
+        &[V::Active],
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:4826-4827",
+    ),
+    api_method: "pause",
+    rest: Some("pause"), // pause_server.py:35
+    http: SERVER_ACTION,
+    conflict_action: Some("pause"), // pause_server.py:49-51
+    edges: &one_task(
+        T::Pausing,
+        "nova/compute/api.py:4829-4830",
+        Some(V::Paused),
+        Some(P::Paused),
+        "nova/compute/manager.py:7317-7321",
+    ),
+    failures: Failures {
+        effects: REVERT,
+        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `unpause`.
+pub(crate) const UNPAUSE: ActionSpec = ActionSpec {
+    precondition: pre(
+        &[V::Paused],
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:4835-4836",
+    ),
+    api_method: "unpause",
+    rest: Some("unpause"), // pause_server.py:59
+    http: SERVER_ACTION,
+    conflict_action: Some("unpause"), // pause_server.py:72-74
+    edges: &one_task(
+        T::Unpausing,
+        "nova/compute/api.py:4838-4839",
+        Some(V::Active),
+        Some(P::Running),
+        "nova/compute/manager.py:7339-7343",
+    ),
+    failures: Failures {
+        effects: REVERT,
+        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `suspend`.
+pub(crate) const SUSPEND: ActionSpec = ActionSpec {
+    precondition: pre(
+        &[V::Active],
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:4862-4863",
+    ),
+    api_method: "suspend",
+    rest: Some("suspend"), // suspend_server.py:34
+    http: SERVER_ACTION,
+    conflict_action: Some("suspend"), // suspend_server.py:48-50
+    edges: &one_task(
+        T::Suspending,
+        "nova/compute/api.py:4865-4866",
+        Some(V::Suspended),
+        Some(P::Suspended),
+        "nova/compute/manager.py:7484-7487",
+    ),
+    failures: Failures {
+        effects: REVERT_OR_ERROR,
+        source: "nova/compute/manager.py:11671-11727 (_error_out_instance_on_exception), 5284-5290",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `resume`.
+pub(crate) const RESUME: ActionSpec = ActionSpec {
+    precondition: pre(
+        &[V::Suspended],
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:4874-4875",
+    ),
+    api_method: "resume",
+    rest: Some("resume"), // suspend_server.py:60
+    http: SERVER_ACTION,
+    conflict_action: Some("resume"), // suspend_server.py:73-75
+    // vm := system_metadata['old_vm_state'] saved by suspend, which only
+    // runs from active (manager.py:7476, 7527-7534; api.py:4862).
+    edges: &one_task(
+        T::Resuming,
+        "nova/compute/api.py:4877-4878",
+        Some(V::Active),
+        Some(P::Running),
+        "nova/compute/manager.py:7527-7534",
+    ),
+    failures: Failures {
+        effects: REVERT_OR_ERROR,
+        source: "nova/compute/manager.py:11671-11727 (_error_out_instance_on_exception), 5284-5290",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `rescue`.
+pub(crate) const RESCUE: ActionSpec = ActionSpec {
+    precondition: pre(
+        &[V::Active, V::Stopped, V::Error],
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:4884-4886",
+    ),
+    api_method: "rescue",
+    rest: Some("rescue"), // rescue.py:43
+    http: SERVER_ACTION,
+    conflict_action: Some("rescue"), // rescue.py:73-75
+    edges: &one_task(
+        T::Rescuing,
+        "nova/compute/api.py:4939-4940",
+        Some(V::Rescued),
+        Some(P::Running),
+        "nova/compute/manager.py:5295-5299",
+    ),
+    failures: Failures {
+        effects: REVERT_OR_ERROR,
+        source: "nova/compute/manager.py:11671-11727 (_error_out_instance_on_exception), 5284-5290",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `unrescue`.
+pub(crate) const UNRESCUE: ActionSpec = ActionSpec {
+    precondition: pre(
+        &[V::Rescued],
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:4949-4950",
+    ),
+    api_method: "unrescue",
+    rest: Some("unrescue"), // rescue.py:89
+    http: SERVER_ACTION,
+    conflict_action: Some("unrescue"), // rescue.py:102-105
+    // Always active, even if the server was stopped before the rescue.
+    edges: &one_task(
+        T::Unrescuing,
+        "nova/compute/api.py:4952-4953",
+        Some(V::Active),
+        Some(P::Running),
+        "nova/compute/manager.py:5327-5330",
+    ),
+    failures: Failures {
+        effects: REVERT_OR_ERROR,
+        source: "nova/compute/manager.py:11671-11727 (_error_out_instance_on_exception), 5284-5290",
+    },
+    image_tasks: None,
+    starts: None,
+};
+
+/// `trigger_crash_dump`.
+pub(crate) const TRIGGER_CRASH_DUMP: ActionSpec = ActionSpec {
+    precondition: pre(
+        ALLOW_TRIGGER_CRASH_DUMP,
+        TF::NULL_ONLY,
+        true,
+        "nova/compute/api.py:2888-2889",
+    ),
+    api_method: "trigger_crash_dump",
+    rest: Some("trigger_crash_dump"), // servers.py:1576
+    http: SERVER_ACTION,
+    conflict_action: Some("trigger_crash_dump"), // servers.py:1593-1596
+    // No task_state written (api.py and manager.py at the lines
+    // cited on the precondition; e.g. trigger_crash_dump
+    // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
+    // force_complete manager.py:9844-9865).
+    edges: &[],
+    failures: Failures {
+        effects: &[F::NoWrite],
+        source: "no task_state is written by these actions",
+    },
+    image_tasks: None,
+    starts: None,
+};

@@ -1,0 +1,322 @@
+//! The rule table: one [`ActionSpec`] row per [`Action`], holding every fact
+//! Nova declares about it, and the accessors that read it.
+//!
+//! The rows live in [`crate::rules::actions`], grouped as nova/compute/api.py
+//! groups the methods; [`Action::spec`] is the one exhaustive `match` that
+//! maps an action to its row, so a new action does not build until it has
+//! one. Every accessor below is one line over the row; views computed from
+//! several rows (outcomes, in-flight sets, the relation) live in
+//! [`crate::machine`].
+
+use crate::rules::actions;
+use crate::rules::edge::Edge;
+use crate::rules::outcome::{self, DiskCapture, Driver, Failures};
+use crate::rules::rejection::{RejectedField, Rejection};
+use crate::wire::action::Action;
+use crate::wire::set::{ActionSet, TaskFilter, VmStateSet};
+use crate::wire::task::TaskState;
+use crate::wire::vm::VmState;
+
+/// Everything Nova declares about one action, with where it says it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct ActionSpec {
+    /// The `@check_instance_state` / `@reject_instance_state` decorator.
+    pub(crate) precondition: Precondition,
+    /// The decorated method's name, as `InstanceInvalidState` prints it.
+    pub(crate) api_method: &'static str,
+    /// The name in `POST /servers/{id}/action`, if it is a server action.
+    pub(crate) rest: Option<&'static str>,
+    /// The HTTP request that starts it.
+    pub(crate) http: &'static str,
+    /// The word the REST layer's 409 message uses, if it maps one.
+    pub(crate) conflict_action: Option<&'static str>,
+    /// Every task_state write on its success paths, all branches.
+    pub(crate) edges: &'static [Edge],
+    /// How it fails.
+    pub(crate) failures: Failures,
+    /// For image-taking actions, its (pending-upload, uploading) task
+    /// states, from which [`Action::disk_capture`] derives each driver's
+    /// capture point.
+    pub(crate) image_tasks: Option<(TaskState, TaskState)>,
+    /// The vm_states it starts from, where these are not the
+    /// precondition's (`create` starts as `building`).
+    pub(crate) starts: Option<VmStateSet>,
+}
+
+/// What an action needs of the server's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Precondition {
+    /// Accepted vm_states (empty for `create`: there is no server yet).
+    pub vm_states: VmStateSet,
+    /// Accepted task states.
+    pub task_states: TaskFilter,
+    /// Whether `launched_at` must be set (the server booted once).
+    pub must_have_launched: bool,
+    /// Where Nova declares it (path:line at the pinned commit).
+    pub source: &'static str,
+}
+
+pub(crate) const fn pre(
+    vm_states: &[VmState],
+    task_states: TaskFilter,
+    must_have_launched: bool,
+    source: &'static str,
+) -> Precondition {
+    Precondition {
+        vm_states: VmStateSet::from_slice(vm_states),
+        task_states,
+        must_have_launched,
+        source,
+    }
+}
+
+pub(crate) const fn any_vm(
+    task_states: TaskFilter,
+    must_have_launched: bool,
+    source: &'static str,
+) -> Precondition {
+    Precondition {
+        vm_states: VmStateSet::FULL,
+        task_states,
+        must_have_launched,
+        source,
+    }
+}
+
+impl Action {
+    /// The action's row in the rule table.
+    pub(crate) const fn spec(self) -> &'static ActionSpec {
+        use actions::{attach, image, lifecycle, migration, power};
+        use Action as A;
+        match self {
+            A::Create => &lifecycle::CREATE,
+            A::Delete => &lifecycle::DELETE,
+            A::SoftDelete => &lifecycle::SOFT_DELETE,
+            A::ForceDelete => &lifecycle::FORCE_DELETE,
+            A::Restore => &lifecycle::RESTORE,
+            A::ResetState => &lifecycle::RESET_STATE,
+            A::Stop => &power::STOP,
+            A::Start => &power::START,
+            A::RebootSoft => &power::REBOOT_SOFT,
+            A::RebootHard => &power::REBOOT_HARD,
+            A::Pause => &power::PAUSE,
+            A::Unpause => &power::UNPAUSE,
+            A::Suspend => &power::SUSPEND,
+            A::Resume => &power::RESUME,
+            A::Rescue => &power::RESCUE,
+            A::Unrescue => &power::UNRESCUE,
+            A::TriggerCrashDump => &power::TRIGGER_CRASH_DUMP,
+            A::Snapshot => &image::SNAPSHOT,
+            A::SnapshotVolumeBacked => &image::SNAPSHOT_VOLUME_BACKED,
+            A::Backup => &image::BACKUP,
+            A::Shelve => &image::SHELVE,
+            A::ShelveOffload => &image::SHELVE_OFFLOAD,
+            A::Unshelve => &image::UNSHELVE,
+            A::Resize => &migration::RESIZE,
+            A::Migrate => &migration::MIGRATE,
+            A::ConfirmResize => &migration::CONFIRM_RESIZE,
+            A::RevertResize => &migration::REVERT_RESIZE,
+            A::Rebuild => &migration::REBUILD,
+            A::Evacuate => &migration::EVACUATE,
+            A::LiveMigrate => &migration::LIVE_MIGRATE,
+            A::LiveMigrateForceComplete => &migration::LIVE_MIGRATE_FORCE_COMPLETE,
+            A::LiveMigrateAbort => &migration::LIVE_MIGRATE_ABORT,
+            A::SetAdminPassword => &attach::SET_ADMIN_PASSWORD,
+            A::GetVncConsole => &attach::GET_VNC_CONSOLE,
+            A::GetSpiceConsole => &attach::GET_SPICE_CONSOLE,
+            A::GetSerialConsole => &attach::GET_SERIAL_CONSOLE,
+            A::GetMksConsole => &attach::GET_MKS_CONSOLE,
+            A::AttachVolume => &attach::ATTACH_VOLUME,
+            A::DetachVolume => &attach::DETACH_VOLUME,
+            A::SwapVolume => &attach::SWAP_VOLUME,
+            A::AttachInterface => &attach::ATTACH_INTERFACE,
+            A::DetachInterface => &attach::DETACH_INTERFACE,
+            A::DeleteInstanceMetadata => &attach::DELETE_INSTANCE_METADATA,
+            A::UpdateInstanceMetadata => &attach::UPDATE_INSTANCE_METADATA,
+            A::VolumeSnapshotCreate => &attach::VOLUME_SNAPSHOT_CREATE,
+            A::VolumeSnapshotDelete => &attach::VOLUME_SNAPSHOT_DELETE,
+        }
+    }
+
+    /// The state precondition, exactly as the method's decorator declares
+    /// it (nova/compute/api.py @ 00a030403f67; the line is the `def`).
+    #[inline]
+    pub const fn precondition(self) -> Precondition {
+        self.spec().precondition
+    }
+
+    /// The name of the decorated method, which Nova puts in the
+    /// `InstanceInvalidState` message (`method=f.__name__`, api.py:161).
+    pub const fn api_method(self) -> &'static str {
+        self.spec().api_method
+    }
+
+    /// The name in `POST /servers/{id}/action` (`None` for actions that are
+    /// not server actions: DELETE, volume attachments, interfaces, metadata,
+    /// migrations, remote consoles, create).
+    pub const fn rest(self) -> Option<&'static str> {
+        self.spec().rest
+    }
+
+    /// The HTTP request that starts the action.
+    pub const fn http(self) -> &'static str {
+        self.spec().http
+    }
+
+    /// The action word the REST layer passes to
+    /// `raise_http_conflict_for_instance_invalid_state`
+    /// (nova/api/openstack/common.py:330-346), i.e. what the 409 message
+    /// says. `None` where the controller does not map an invalid state to
+    /// 409: force_delete (cannot be refused), the SPICE/serial/MKS consoles
+    /// (HTTP 500), assisted volume snapshots (HTTP 400), create, reset_state.
+    pub const fn conflict_action(self) -> Option<&'static str> {
+        self.spec().conflict_action
+    }
+
+    /// Every task_state write on the action's success paths, all branches.
+    /// Empty for actions that write no task state.
+    pub const fn edges(self) -> &'static [Edge] {
+        self.spec().edges
+    }
+
+    /// How a failure of the action ends.
+    pub const fn failures(self) -> Failures {
+        self.spec().failures
+    }
+
+    /// Where the guest disk has been captured, for image-taking actions
+    /// (`None` for the others and for `snapshot_volume_backed`, whose
+    /// volume snapshots are taken before the API answers, api.py:3560-3631).
+    pub const fn disk_capture(self, driver: Driver) -> Option<DiskCapture> {
+        match self.spec().image_tasks {
+            Some((pending, uploading)) => Some(outcome::capture(driver, pending, uploading)),
+            None => None,
+        }
+    }
+
+    /// The vm_states the action can start from: those its precondition
+    /// accepts (`building` for `create`, which has no server to check).
+    pub const fn starts(self) -> VmStateSet {
+        match self.spec().starts {
+            Some(starts) => starts,
+            None => self.spec().precondition.vm_states,
+        }
+    }
+
+    /// Checks the precondition, in Nova's order: vm_state, then
+    /// task_state, then `launched_at` (api.py:156-174).
+    ///
+    /// # Errors
+    /// A [`Rejection`] naming the field, the value found and what was allowed.
+    ///
+    /// ```
+    /// use nova_states::{Action, RejectedField, TaskState, VmState};
+    /// let err = Action::Snapshot
+    ///     .check(VmState::Active, Some(TaskState::ImageUploading), true)
+    ///     .unwrap_err();
+    /// assert_eq!(err.field, RejectedField::TaskState);
+    /// assert_eq!(
+    ///     err.conflict_message("c2d5da0a").to_string(),
+    ///     "Cannot 'createImage' instance c2d5da0a while it is in task_state image_uploading"
+    /// );
+    /// ```
+    #[inline]
+    pub const fn check(
+        self,
+        vm: VmState,
+        task: Option<TaskState>,
+        launched: bool,
+    ) -> Result<(), Rejection> {
+        let pre = self.precondition();
+        let field = if !pre.vm_states.contains(vm) {
+            RejectedField::VmState
+        } else if !pre.task_states.contains(task) {
+            RejectedField::TaskState
+        } else if pre.must_have_launched && !launched {
+            RejectedField::LaunchedAt
+        } else {
+            return Ok(());
+        };
+        Err(Rejection {
+            action: self,
+            field,
+            vm_state: vm,
+            task_state: task,
+            allowed: pre,
+        })
+    }
+
+    /// Whether the action is accepted in this state.
+    #[inline]
+    pub const fn accepts(self, vm: VmState, task: Option<TaskState>, launched: bool) -> bool {
+        self.check(vm, task, launched).is_ok()
+    }
+
+    /// "What can I do now": every action the state accepts (`create`
+    /// excluded: it needs no server).
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskState, VmState};
+    /// let now = Action::allowed(VmState::Active, Some(TaskState::ImageUploading), true);
+    /// assert!(now.contains(Action::Delete));
+    /// assert!(now.contains(Action::RebootHard) == false);
+    /// assert!(!now.contains(Action::Snapshot));
+    /// ```
+    #[inline]
+    // Indices: an enum position (< 12) and a task slot (< 43); the bounds
+    // checks cannot fail.
+    #[allow(clippy::indexing_slicing)]
+    pub const fn allowed(vm: VmState, task: Option<TaskState>, launched: bool) -> ActionSet {
+        let slot = TaskState::slot(task);
+        let launched_set = ALLOWED_TABLE[vm.index()][slot];
+        if launched {
+            launched_set
+        } else {
+            ActionSet::from_bits(launched_set.bits() & !MUST_HAVE_LAUNCHED.bits())
+        }
+    }
+
+    /// [`Action::allowed`] by checking every action (what the table holds).
+    const fn allowed_by_checking(vm: VmState, task: Option<TaskState>) -> ActionSet {
+        let mut set = ActionSet::EMPTY;
+        let mut rest: &[Action] = &Action::ALL;
+        while let [action, tail @ ..] = rest {
+            rest = tail;
+            if !matches!(action, Action::Create) && action.accepts(vm, task, true) {
+                set = set.with(*action);
+            }
+        }
+        set
+    }
+}
+
+/// "What can I do now" for a launched server, per (vm_state, task slot),
+/// computed at compile time from the preconditions.
+// Evaluated at compile time only; an out-of-range index would fail the build.
+#[allow(clippy::indexing_slicing)]
+const ALLOWED_TABLE: [[ActionSet; TaskState::COUNT + 1]; VmState::COUNT] = {
+    let mut table = [[ActionSet::EMPTY; TaskState::COUNT + 1]; VmState::COUNT];
+    let mut v = 0;
+    while v < VmState::COUNT {
+        let mut t = 0;
+        while t < TaskState::COUNT + 1 {
+            table[v][t] = Action::allowed_by_checking(VmState::ALL[v], TaskState::ALL_OR_NULL[t]);
+            t += 1;
+        }
+        v += 1;
+    }
+    table
+};
+
+/// The actions whose precondition needs `launched_at`.
+const MUST_HAVE_LAUNCHED: ActionSet = {
+    let mut set = ActionSet::EMPTY;
+    let mut rest: &[Action] = &Action::ALL;
+    while let [action, tail @ ..] = rest {
+        rest = tail;
+        if action.precondition().must_have_launched {
+            set = set.with(*action);
+        }
+    }
+    set
+};
