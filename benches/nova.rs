@@ -24,9 +24,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use nova_states::machine::{legal_edges, reachable_from_build};
 use nova_states::{
-    legal_edges, reachable_from_build, status, Action, ActionSet, PowerState, ServerDocument,
-    ServerStatus, TaskState, VmState, WaitFor,
+    status, Action, ActionSet, PowerState, ServerDocument, ServerStatus, TaskState, VmState,
+    WaitFor,
 };
 use serde::de::IgnoredAny;
 

@@ -12,7 +12,8 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use nova_states::{legal_edges, Observation, ServerState, Validator, VmState};
+use nova_states::machine::legal_edges;
+use nova_states::{Observation, ServerState, Validator, VmState};
 
 /// The two lengths the issue asks for.
 const LENGTHS: [usize; 2] = [1_000, 100_000];

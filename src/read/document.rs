@@ -12,6 +12,7 @@
 
 use crate::rules::projection::status;
 use crate::wire::power::PowerState;
+use crate::wire::set::StatusSet;
 use crate::wire::status::ServerStatus;
 use crate::wire::task::TaskState;
 use crate::wire::vm::VmState;
@@ -132,18 +133,19 @@ fn presence(present: bool) -> &'static str {
 }
 
 /// The statuses with a `progress` key (views/servers.py:52-59).
-pub const PROGRESS_STATUSES: [ServerStatus; 6] = [
+pub const PROGRESS_STATUSES: StatusSet = StatusSet::from_slice(&[
     ServerStatus::Active,
     ServerStatus::Build,
     ServerStatus::Rebuild,
     ServerStatus::Resize,
     ServerStatus::VerifyResize,
     ServerStatus::Migrating,
-];
+]);
 
 /// The statuses with a `fault` key, when the server has one
 /// (views/servers.py:61-63).
-pub const FAULT_STATUSES: [ServerStatus; 2] = [ServerStatus::Error, ServerStatus::Deleted];
+pub const FAULT_STATUSES: StatusSet =
+    StatusSet::from_slice(&[ServerStatus::Error, ServerStatus::Deleted]);
 
 /// A consistent document, understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -258,10 +260,10 @@ impl ServerDocument {
             }
         }
         if let Some(status) = reported.or(derived) {
-            if self.has_fault && !FAULT_STATUSES.contains(&status) {
+            if self.has_fault && !FAULT_STATUSES.contains(status) {
                 return Err(Inconsistency::FaultOutsideFaultStatus { status });
             }
-            if self.has_progress && !PROGRESS_STATUSES.contains(&status) {
+            if self.has_progress && !PROGRESS_STATUSES.contains(status) {
                 return Err(Inconsistency::ProgressOutsideProgressStatus { status });
             }
         }

@@ -5,6 +5,7 @@ use core::fmt;
 
 use crate::rules::spec::Precondition;
 use crate::wire::action::Action;
+use crate::wire::error::write_list;
 use crate::wire::task::TaskState;
 use crate::wire::vm::VmState;
 
@@ -71,19 +72,6 @@ impl fmt::Display for Allowed {
             RejectedField::LaunchedAt => f.write_str("a server that has launched"),
         }
     }
-}
-
-fn write_list(
-    f: &mut fmt::Formatter<'_>,
-    names: &mut dyn Iterator<Item = &'static str>,
-) -> fmt::Result {
-    for (i, name) in names.enumerate() {
-        if i > 0 {
-            f.write_str(", ")?;
-        }
-        f.write_str(name)?;
-    }
-    Ok(())
 }
 
 impl Rejection {

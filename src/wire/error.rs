@@ -140,14 +140,23 @@ pub(crate) struct OneOf(pub &'static [&'static str]);
 
 impl fmt::Display for OneOf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, name) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            f.write_str(name)?;
-        }
-        Ok(())
+        write_list(f, &mut self.0.iter().copied())
     }
+}
+
+/// Writes names separated by ", ": the one list writer of the library's
+/// messages.
+pub(crate) fn write_list(
+    f: &mut fmt::Formatter<'_>,
+    names: &mut dyn Iterator<Item = &'static str>,
+) -> fmt::Result {
+    for (i, name) in names.enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        f.write_str(name)?;
+    }
+    Ok(())
 }
 
 /// A value that is not one Nova defines for its field.

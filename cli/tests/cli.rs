@@ -1,21 +1,11 @@
-//! The command-line example, run as users run it.
+//! The `nova-states` command, run as users run it.
 
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn exe() -> PathBuf {
-    // target/debug/deps/cli-<hash> -> target/debug/examples/nova-states
-    let mut path = std::env::current_exe().unwrap();
-    path.pop();
-    path.pop();
-    path.push("examples");
-    path.push(format!("nova-states{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        path.exists(),
-        "{} not built (cargo test builds examples)",
-        path.display()
-    );
-    path
+    // Cargo builds the crate's binaries for its integration tests.
+    PathBuf::from(env!("CARGO_BIN_EXE_nova-states"))
 }
 
 fn run(args: &[&str], stdin: &str) -> Output {
@@ -37,7 +27,7 @@ fn run(args: &[&str], stdin: &str) -> Output {
 }
 
 fn corpus() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/corpus")
 }
 
 #[test]
