@@ -11,7 +11,11 @@
 //! (`Inconsistency`); and illegal event sequences (`TransitionError`).
 //! `the_catalogue_has_at_least_100_distinct_inputs` counts them.
 
-mod harness;
+#[path = "support/fuzz_parse.rs"]
+mod fuzz_parse;
+#[allow(dead_code)] // `enabled` serves the fuzz bodies
+#[path = "support/oracle.rs"]
+mod oracle;
 
 use std::collections::HashSet;
 
@@ -378,8 +382,8 @@ fn expect_json(bytes: &[u8], want: &Json) {
         }
         Json::Eof => assert_eq!(err.classify(), Category::Eof, "{text}: {message}"),
     }
-    // The fuzz harness agrees that nothing here panics.
-    harness::parse(bytes);
+    // The fuzz body agrees that nothing here panics.
+    fuzz_parse::parse(bytes);
 }
 
 const NO_STATE: &str = "no server state in the document";
@@ -821,7 +825,7 @@ fn impossible_documents_are_inconsistent() {
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
         assert_eq!(doc.assess(), Err(want), "{text}");
         assert!(!doc.is_consistent());
-        harness::parse(text.as_bytes());
+        fuzz_parse::parse(text.as_bytes());
     }
     // The control: a snapshot in progress shows ACTIVE, which is consistent.
     let ok: ServerDocument = serde_json::from_str(
@@ -1154,13 +1158,13 @@ fn illegal_event_sequences_give_the_right_transition_error() {
             let next = apply(s, *e).unwrap_or_else(|err| panic!("{s} {e:?}: {err}"));
             // The edge checks explore the reachable set once: hours under miri.
             if !cfg!(miri) {
-                harness::check_edge(s, *e, &Ok(next));
+                oracle::check_edge(s, *e, &Ok(next));
             }
             s = next;
         }
         let err = apply(s, *last).expect_err(&format!("{s} {last:?} must be refused"));
         if !cfg!(miri) {
-            harness::check_edge(s, *last, &Err(err));
+            oracle::check_edge(s, *last, &Err(err));
         }
         let ok = match (want, err) {
             (Refusal::Rejected(action, field), TransitionError::Rejected(r)) => {

@@ -4,21 +4,26 @@
 //! and a breadth-first walk of the set reachable from a fresh build that
 //! checks every invariant on every edge.
 //!
-//! The edge checks live in tests/harness/mod.rs, shared with the fuzz
+//! The edge checks live in tests/support/oracle.rs, shared with the fuzz
 //! targets. The exhaustive tests are skipped under miri (too slow there);
 //! `cargo test --test invariants -- --nocapture` prints the counts recorded
 //! in docs/testing.md.
 
-mod harness;
+#[allow(dead_code)] // parse_text only
+#[path = "support/fuzz_parse.rs"]
+mod fuzz_parse;
+#[allow(dead_code)] // `enabled` serves the fuzz bodies
+#[path = "support/oracle.rs"]
+mod oracle;
 
 use std::collections::BTreeSet;
 
-use harness::{
-    check_edge, events_list, nova_accepts_task, reachable, ERROR_ACCEPTS, IMAGE_ACTIONS, PREEMPTERS,
-};
 use nova_states::{
     all_events, apply, legal_edges, reachable_from_build, Action, Event, PowerState, ServerState,
     ServerStatus, TaskFilter, TaskState, TransitionError, VmState,
+};
+use oracle::{
+    check_edge, events_list, nova_accepts_task, reachable, ERROR_ACCEPTS, IMAGE_ACTIONS, PREEMPTERS,
 };
 
 type Check = fn(ServerState, Event, &Result<ServerState, TransitionError>);
@@ -89,9 +94,9 @@ fn one_task_at_a_time() {
     );
     assert_eq!(
         nova_states::ALLOW_REBOOT,
-        TaskFilter::of(&harness::ALLOW_REBOOT, true)
+        TaskFilter::of(&oracle::ALLOW_REBOOT, true)
     );
-    on_every_edge(harness::one_task_at_a_time);
+    on_every_edge(oracle::one_task_at_a_time);
     // And the relation refuses every other action while any task runs.
     for s in ServerState::all().filter(|s| s.task.is_some() && s.vm != VmState::Deleted) {
         for action in Action::ALL
@@ -117,7 +122,7 @@ fn one_task_at_a_time() {
 #[test]
 #[cfg_attr(miri, ignore)]
 fn no_image_create_or_backup_while_a_task_runs() {
-    on_every_edge(harness::no_image_while_task);
+    on_every_edge(oracle::no_image_while_task);
     for task in TaskState::ALL
         .into_iter()
         .filter(|t| t.as_str().starts_with("image_"))
@@ -154,7 +159,7 @@ fn every_reachable_state_shows_a_known_status() {
         n += 1;
     }
     assert!(n > 0);
-    on_every_reachable_edge(harness::status_known);
+    on_every_reachable_edge(oracle::status_known);
 }
 
 // --- 4. Deleted is terminal ---------------------------------------------------
@@ -171,7 +176,7 @@ fn deleted_is_terminal() {
     assert!(!deleted.is_empty(), "delete must be reachable");
     for s in &deleted {
         for &event in events_list() {
-            harness::deleted_is_terminal(*s, event, &apply(*s, event));
+            oracle::deleted_is_terminal(*s, event, &apply(*s, event));
         }
     }
     // Unreachable deleted states are outside the claim: deleted/deleting
@@ -202,7 +207,7 @@ fn every_success_ends_with_task_null() {
         }
     }
     assert!(ends > 0);
-    on_every_edge(harness::success_ends_null);
+    on_every_edge(oracle::success_ends_null);
 }
 
 // --- 6. Task writes follow the chain and its guards --------------------------------
@@ -225,7 +230,7 @@ fn task_writes_follow_chain_and_guards() {
             }
         }
     }
-    on_every_edge(harness::writes_follow_chain);
+    on_every_edge(oracle::writes_follow_chain);
 }
 
 // --- 7. Error accepts only what Nova accepts from error --------------------------
@@ -268,7 +273,7 @@ fn error_accepts_only_what_nova_accepts() {
             "reset_state",
         ]
     );
-    on_every_edge(harness::error_accepts_only_novas);
+    on_every_edge(oracle::error_accepts_only_novas);
 }
 
 // --- 8. Projection and reverse agree ------------------------------------------------
@@ -324,7 +329,7 @@ fn parsing_and_printing_agree() {
             assert_eq!(format!("{v:>40}").trim_start(), name, "Display pads");
             let json = serde_json::to_string(v).unwrap();
             assert_eq!(serde_json::from_str::<T>(&json).unwrap(), *v, "{json}");
-            harness::parse_text(&name);
+            fuzz_parse::parse_text(&name);
         }
         for a in aliases {
             assert_eq!(a.spelling.parse::<T>(), Ok(a.value), "{}", a.spelling);
@@ -334,7 +339,7 @@ fn parsing_and_printing_agree() {
                 a.spelling
             );
             assert!(!a.seen_in.is_empty());
-            harness::parse_text(a.spelling);
+            fuzz_parse::parse_text(a.spelling);
         }
     }
     both_ways(&VmState::ALL, VmState::ALIASES);
@@ -377,7 +382,7 @@ fn power_observation_never_changes_vm_state() {
     for s in ServerState::all() {
         for p in PowerState::ALL {
             let e = Event::PowerObserved(p);
-            harness::power_observation(s, e, &apply(s, e));
+            oracle::power_observation(s, e, &apply(s, e));
         }
     }
     // Nova's sync says stop for an active server found shut down.
@@ -405,7 +410,7 @@ fn power_observation_never_changes_vm_state() {
 #[test]
 #[cfg_attr(miri, ignore)]
 fn refusals_are_typed() {
-    on_every_edge(harness::errors_are_typed);
+    on_every_edge(oracle::errors_are_typed);
 }
 
 // --- 12. Every task can end ----------------------------------------------------------
@@ -428,7 +433,7 @@ fn every_task_can_end() {
     let compute_side: Vec<Event> = events_list()
         .iter()
         .copied()
-        .filter(|e| harness::requested(*e).is_none() && !matches!(e, Event::ResetState(_)))
+        .filter(|e| oracle::requested(*e).is_none() && !matches!(e, Event::ResetState(_)))
         .collect();
     let mut ends = vec![false; ServerState::COUNT];
     for s in ServerState::all().filter(|s| s.task.is_none()) {
@@ -474,7 +479,7 @@ fn every_task_can_end() {
 
 // --- The exhaustive exploration ------------------------------------------------------
 
-/// The exploration's bitmaps (`StateSet`, the harness's reachable set) key
+/// The exploration's bitmaps (`StateSet`, the oracle's reachable set) key
 /// states by `ServerState::index`: it must be a bijection onto
 /// `0..COUNT`, built from each enum's position in its `ALL`. (A constant
 /// `PowerState::index` made states differing only in power collide, and

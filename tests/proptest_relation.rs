@@ -9,7 +9,7 @@
 //! smaller indices) always yields a valid, smaller run.
 //!
 //! After every step the relation's invariants are checked
-//! (tests/harness/mod.rs), and in every state visited the library is
+//! (tests/support/oracle.rs), and in every state visited the library is
 //! compared with [`reference`]: a re-statement, from Nova's code as cited
 //! in the crate docs, of a dozen actions' preconditions and task chains,
 //! the power sync and reset-state. It reads none of the crate's tables
@@ -19,7 +19,8 @@
 //!
 //! Cases follow `PROPTEST_CASES` (default 256); see docs/testing.md.
 
-mod harness;
+#[path = "support/oracle.rs"]
+mod oracle;
 
 use nova_states::{apply, Event, FailureEffect, PowerState, ServerState, VmState};
 use proptest::prelude::*;
@@ -388,21 +389,21 @@ fn compare(s: ServerState) {
 
 /// Runs the draws from a fresh build; returns the states visited.
 fn run(draws: &[(bool, u16)]) -> Vec<ServerState> {
-    let all = harness::events_list();
+    let all = oracle::events_list();
     let mut s = ServerState::BUILD_REQUEST;
     let mut visited = vec![s];
     compare(s);
     for &(pick_enabled, index) in draws {
         let event = if pick_enabled {
-            let enabled = harness::enabled(s);
+            let enabled = oracle::enabled(s);
             enabled[usize::from(index) % enabled.len()]
         } else {
             all[usize::from(index) % all.len()]
         };
         let result = apply(s, event);
-        harness::check_edge(s, event, &result);
+        oracle::check_edge(s, event, &result);
         if let Ok(next) = result {
-            assert!(harness::reachable()[next.index()], "{next} unreachable");
+            assert!(oracle::reachable()[next.index()], "{next} unreachable");
             if next != s {
                 compare(next);
                 visited.push(next);
@@ -439,19 +440,19 @@ proptest! {
     #[cfg_attr(miri, ignore)]
     fn random_runs_from_active(power in prop::sample::select(PowerState::ALL.to_vec()), draws in draws()) {
         let s = ServerState { vm: VmState::Active, task: None, power };
-        prop_assert!(harness::reachable()[s.index()]);
+        prop_assert!(oracle::reachable()[s.index()]);
         compare(s);
-        let all = harness::events_list();
+        let all = oracle::events_list();
         let mut s = s;
         for &(pick_enabled, index) in &draws {
             let event = if pick_enabled {
-                let enabled = harness::enabled(s);
+                let enabled = oracle::enabled(s);
                 enabled[usize::from(index) % enabled.len()]
             } else {
                 all[usize::from(index) % all.len()]
             };
             let result = apply(s, event);
-            harness::check_edge(s, event, &result);
+            oracle::check_edge(s, event, &result);
             if let Ok(next) = result {
                 compare(next);
                 s = next;
@@ -465,7 +466,7 @@ proptest! {
 #[test]
 #[cfg_attr(miri, ignore)]
 fn reference_agrees_in_every_reachable_state() {
-    let reach = harness::reachable();
+    let reach = oracle::reachable();
     let mut n = 0;
     for s in ServerState::all().filter(|s| reach[s.index()]) {
         compare(s);

@@ -1,8 +1,8 @@
 //! Replays the committed seeds of the `trace` fuzz target on stable: the
 //! validator's answer must agree with a brute-force reachability check.
 
-#[path = "harness/trace.rs"]
-mod trace_harness;
+#[path = "support/fuzz_trace.rs"]
+mod fuzz_trace;
 
 #[test]
 #[cfg_attr(miri, ignore)]
@@ -11,7 +11,7 @@ fn trace_seeds_agree_with_brute_force_reachability() {
     let mut count = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let data = std::fs::read(entry.unwrap().path()).unwrap();
-        trace_harness::trace(&data);
+        fuzz_trace::trace(&data);
         count += 1;
     }
     assert!(count >= 9, "{count} seeds");
@@ -20,7 +20,7 @@ fn trace_seeds_agree_with_brute_force_reachability() {
     for i in 0..nova_states::Pair::COUNT {
         all.extend_from_slice(&[(i >> 8) as u8, i as u8]);
     }
-    trace_harness::trace(&all);
+    fuzz_trace::trace(&all);
     all.reverse();
-    trace_harness::trace(&all);
+    fuzz_trace::trace(&all);
 }

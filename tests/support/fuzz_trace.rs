@@ -1,5 +1,8 @@
-//! The `trace` fuzz harness: the validator's answer against a brute-force
-//! reachability check over the relation.
+//! The body of the `trace` fuzz target: the validator's answer against a
+//! brute-force reachability check over the relation.
+//!
+//! Shared by the fuzz target (`fuzz/fuzz_targets/trace.rs`) and the seed
+//! replay of the integration tests.
 
 use nova_states::{
     all_events, apply, Action, Event, Observation, Pair, ServerState, Validator, Violation, VmState,
