@@ -11,13 +11,12 @@
 //!
 //! Cases follow `PROPTEST_CASES` (default 256); see docs/testing.md.
 
-#[path = "support/fuzz_parse.rs"]
-mod fuzz_parse;
-
 use nova_states::{Action, Field, ParseError, PowerState, ServerStatus, TaskState, VmState};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use serde_json::{Map, Value};
+
+use crate::fuzz_parse;
 
 /// Every name and alias any parser knows.
 fn known_names() -> Vec<&'static str> {
