@@ -9,21 +9,15 @@
 //! `cargo test --test invariants -- --nocapture` prints the counts recorded
 //! in docs/testing.md.
 
-#[allow(dead_code)] // parse_text only
-#[path = "support/fuzz_parse.rs"]
-mod fuzz_parse;
-#[allow(dead_code)] // `enabled` serves the fuzz bodies
-#[path = "support/oracle.rs"]
-mod oracle;
-
 use std::collections::BTreeSet;
 
+use crate::support::oracle::{
+    check_edge, events_list, nova_accepts_task, reachable, ERROR_ACCEPTS, IMAGE_ACTIONS, PREEMPTERS,
+};
+use crate::support::{fuzz_parse, oracle};
 use nova_states::{
     all_events, apply, legal_edges, reachable_from_build, Action, Event, PowerState, ServerState,
     ServerStatus, TaskFilter, TaskState, TransitionError, VmState,
-};
-use oracle::{
-    check_edge, events_list, nova_accepts_task, reachable, ERROR_ACCEPTS, IMAGE_ACTIONS, PREEMPTERS,
 };
 
 type Check = fn(ServerState, Event, &Result<ServerState, TransitionError>);

@@ -12,8 +12,8 @@ fn corpus_dir() -> PathBuf {
 /// The corpus files with whether INDEX.md marks them impossible
 /// ("inconsistent", "NOT producible" or "never emits" in the notes column).
 fn indexed() -> Vec<(String, bool)> {
-    let index = std::fs::read_to_string(corpus_dir().join("INDEX.md"))
-        .expect("tests/data/corpus/INDEX.md");
+    let index =
+        std::fs::read_to_string(corpus_dir().join("INDEX.md")).expect("tests/data/corpus/INDEX.md");
     index
         .lines()
         .filter(|l| l.starts_with("| ") && l.contains(".json"))

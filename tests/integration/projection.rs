@@ -4,8 +4,8 @@ use nova_states::{
     default_status, status, status_from_raw, ListFilter, ServerStatus, TaskState, VmState,
 };
 
-const PROJECTION: &str = include_str!("golden/projection.tsv");
-const LIST_FILTER: &str = include_str!("golden/list_filter.tsv");
+const PROJECTION: &str = include_str!("../golden/projection.tsv");
+const LIST_FILTER: &str = include_str!("../golden/list_filter.tsv");
 
 fn rows(table: &str) -> impl Iterator<Item = Vec<&str>> {
     table

@@ -1,8 +1,7 @@
 //! Replays the committed seeds of the `trace` fuzz target on stable: the
 //! validator's answer must agree with a brute-force reachability check.
 
-#[path = "support/fuzz_trace.rs"]
-mod fuzz_trace;
+use crate::support::fuzz_trace;
 
 #[test]
 #[cfg_attr(miri, ignore)]

@@ -11,12 +11,6 @@
 //! (`Inconsistency`); and illegal event sequences (`TransitionError`).
 //! `the_catalogue_has_at_least_100_distinct_inputs` counts them.
 
-#[path = "support/fuzz_parse.rs"]
-mod fuzz_parse;
-#[allow(dead_code)] // `enabled` serves the fuzz bodies
-#[path = "support/oracle.rs"]
-mod oracle;
-
 use std::collections::HashSet;
 
 use nova_states::{
@@ -24,6 +18,8 @@ use nova_states::{
     RejectedField, ServerDocument, ServerState, ServerStatus, TaskState, TransitionError, VmState,
 };
 use serde_json::error::Category;
+
+use crate::support::{fuzz_parse, oracle};
 
 fn unknown(field: Field, text: &str) -> ParseError {
     ParseError::Unknown {

@@ -5,7 +5,7 @@ use nova_states::{
     Validator, Violation, VmState,
 };
 
-const SEED: &str = include_str!("../examples/data/seed-snapshot.txt");
+const SEED: &str = include_str!("../../examples/data/seed-snapshot.txt");
 
 /// The seed's lines, read by a parser of this test's own.
 fn seed() -> Vec<(String, Observation)> {

@@ -7,7 +7,7 @@ use nova_states::{
     TransitionError, VmState, WaitFor,
 };
 
-const PRECONDITIONS: &str = include_str!("golden/preconditions.tsv");
+const PRECONDITIONS: &str = include_str!("../golden/preconditions.tsv");
 
 fn names<T: Copy>(
     all: &[T],

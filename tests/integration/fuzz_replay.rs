@@ -7,18 +7,13 @@
 //! rewrites them); a test fails when one drifts, i.e. its bytes no longer
 //! decode to its scenario (e.g. because the event list changed).
 
-#[path = "support/fuzz_events.rs"]
-mod fuzz_events;
-#[path = "support/fuzz_parse.rs"]
-mod fuzz_parse;
-#[path = "support/oracle.rs"]
-mod oracle;
-
 use std::path::{Path, PathBuf};
 
 use nova_states::{
     apply, Action, Event, FailureEffect, PowerState, ServerState, TaskState, VmState,
 };
+
+use crate::support::{fuzz_events, fuzz_parse, oracle};
 
 fn seeds(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
