@@ -1,8 +1,12 @@
-//! Reading the state part of real server documents (tests/data/corpus).
+//! Reading the state part of real server documents (tests/data/corpus),
+//! under the keys Nova's API uses.
 
 use nova_states::{
-    Inconsistency, PowerState, Reported, ServerDocument, ServerStatus, Shape, TaskState, VmState,
+    Field, Inconsistency, PowerState, Reported, ServerDocument, ServerStatus, Shape, TaskState,
+    VmState,
 };
+use serde::de::value::{Error as ValueError, MapDeserializer};
+use serde::Deserialize;
 use std::path::PathBuf;
 
 fn corpus_dir() -> PathBuf {
@@ -184,4 +188,42 @@ fn bad_documents_give_errors_not_defaults() {
     }
     let null_status: ServerDocument = serde_json::from_str(r#"{"status": null}"#).unwrap();
     assert_eq!(null_status.assess(), Err(Inconsistency::NullStatus));
+}
+
+#[test]
+fn document_keys_are_the_api_keys() {
+    // The keys of the server document (api-ref, servers.inc; extended_status.py).
+    let keys = [
+        (Field::VmState, "OS-EXT-STS:vm_state"),
+        (Field::TaskState, "OS-EXT-STS:task_state"),
+        (Field::PowerState, "OS-EXT-STS:power_state"),
+        (Field::Status, "status"),
+        (Field::Action, "action"),
+    ];
+    for (field, key) in keys {
+        assert_eq!(field.document_key(), key, "{field:?}");
+    }
+    // And the reader takes each of the four state keys under that name.
+    let doc: ServerDocument = serde_json::from_str(&format!(
+        r#"{{"{}": "active", "{}": null, "{}": 1, "{}": "ACTIVE"}}"#,
+        Field::VmState.document_key(),
+        Field::TaskState.document_key(),
+        Field::PowerState.document_key(),
+        Field::Status.document_key(),
+    ))
+    .unwrap();
+    assert_eq!(doc.vm_state.value(), Some(VmState::Active));
+}
+
+#[test]
+fn a_non_string_key_names_what_was_expected() {
+    // serde_json keys are always strings; serde's own map deserializer can
+    // hand the reader an integer key, which must be refused, saying what
+    // the reader expected.
+    let map = MapDeserializer::<_, ValueError>::new([(1u8, "x")].into_iter());
+    let err = ServerDocument::deserialize(map).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid type: integer `1`, expected a field name"
+    );
 }

@@ -1,11 +1,13 @@
-//! Replays the committed fuzz seeds (fuzz/seeds/<target>/) through the
-//! fuzz targets' bodies (tests/support/fuzz_*.rs) on stable, so that every
-//! seed, and every crash turned into a seed, is checked by `cargo test`.
+//! Replays the committed fuzz seeds (fuzz/seeds/<target>/) of all three
+//! targets through the fuzz targets' bodies (tests/support/fuzz_*.rs) on
+//! stable, so that every seed, and every crash turned into a seed, is
+//! checked by `cargo test`.
 //!
 //! The `events` seeds named after a scenario are generated from the
-//! scenarios below (`NOVA_STATES_BLESS=1 cargo test --test fuzz_replay`
-//! rewrites them); a test fails when one drifts, i.e. its bytes no longer
-//! decode to its scenario (e.g. because the event list changed).
+//! scenarios below (`NOVA_STATES_BLESS=1 cargo test --test integration
+//! fuzz_replay::` rewrites them); a test fails when one drifts, i.e. its
+//! bytes no longer decode to its scenario (e.g. because the event list
+//! changed).
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +15,7 @@ use nova_states::{
     apply, Action, Event, FailureEffect, PowerState, ServerState, TaskState, VmState,
 };
 
-use crate::support::{fuzz_events, fuzz_parse, oracle};
+use crate::support::{fuzz_events, fuzz_parse, fuzz_trace, oracle};
 
 fn seeds(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -69,6 +71,29 @@ pub fn encode_events(sequence: &[Event]) -> Vec<u8> {
         out.push(u8::try_from(i & 0xff).unwrap_or(0));
     }
     out
+}
+
+/// The `trace` seeds: the validator's answer must agree with a brute-force
+/// reachability check.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn trace_seeds_agree_with_brute_force_reachability() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/trace");
+    let mut count = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        fuzz_trace::trace(&data);
+        count += 1;
+    }
+    assert!(count >= 9, "{count} seeds");
+    // Every pair, one after another, both ways: a dense check of the table.
+    let mut all = Vec::new();
+    for i in 0..nova_states::Pair::COUNT {
+        all.extend_from_slice(&[(i >> 8) as u8, i as u8]);
+    }
+    fuzz_trace::trace(&all);
+    all.reverse();
+    fuzz_trace::trace(&all);
 }
 
 // --- The events scenarios ------------------------------------------------------
@@ -447,6 +472,6 @@ fn scenario_seeds_are_up_to_date() {
     }
     assert!(
         stale.is_empty(),
-        "stale events seeds {stale:?}: regenerate with NOVA_STATES_BLESS=1 cargo test --test fuzz_replay"
+        "stale events seeds {stale:?}: regenerate with NOVA_STATES_BLESS=1 cargo test --test integration fuzz_replay::"
     );
 }

@@ -26,7 +26,5 @@ mod documents;
 mod fuzz_replay;
 mod projection;
 mod relation;
-mod surface;
 mod trace;
-mod trace_replay;
 mod wire;

@@ -2,12 +2,13 @@
 //! (docs/invariants.md says what each means and where Nova says so), and
 //! the exhaustive exploration: every state × every event through `apply`,
 //! and a breadth-first walk of the set reachable from a fresh build that
-//! checks every invariant on every edge.
+//! checks every invariant on every edge; and the state bitmaps the
+//! exploration keys states by.
 //!
 //! The edge checks live in tests/support/oracle.rs, shared with the fuzz
 //! targets. The exhaustive tests are skipped under miri (too slow there);
-//! `cargo test --test invariants -- --nocapture` prints the counts recorded
-//! in docs/testing.md.
+//! `cargo test --test integration relation:: -- --nocapture` prints the
+//! counts recorded in docs/testing.md.
 
 use std::collections::BTreeSet;
 
@@ -17,7 +18,7 @@ use crate::support::oracle::{
 use crate::support::{fuzz_parse, oracle};
 use nova_states::{
     all_events, apply, legal_edges, reachable_from_build, Action, Event, PowerState, ServerState,
-    ServerStatus, TaskFilter, TaskState, TransitionError, VmState,
+    ServerStatus, StateSet, TaskFilter, TaskState, TransitionError, VmState,
 };
 
 type Check = fn(ServerState, Event, &Result<ServerState, TransitionError>);
@@ -584,4 +585,39 @@ fn breadth_first_walk_of_the_reachable_set() {
         pairs.len(),
         distinct_edges.len()
     );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)] // every pair or state: skipped with the exhaustive checks
+fn state_set_insert_reports_newness_and_counts() {
+    let mut set = StateSet::EMPTY;
+    assert!(set.is_empty());
+    assert_eq!(set.len(), 0);
+    assert_eq!(format!("{set:?}"), "StateSet(0 states)");
+    // States in different 64-bit words and at the ends of the index range.
+    let all: Vec<ServerState> = ServerState::all().collect();
+    let picks = [
+        all[0],
+        all[1],
+        all[63],
+        all[64],
+        all[65],
+        all[all.len() - 1],
+    ];
+    for (n, s) in picks.iter().enumerate() {
+        assert!(!set.contains(*s), "{s:?} before insert");
+        assert!(set.insert(*s), "{s:?} is new");
+        assert!(!set.insert(*s), "{s:?} is not new twice");
+        assert!(set.contains(*s));
+        assert_eq!(set.len(), n + 1);
+        assert!(!set.is_empty());
+    }
+    assert_eq!(set.iter().collect::<Vec<_>>(), picks);
+    assert_eq!(format!("{set:?}"), "StateSet(6 states)");
+    // Inserting one state adds exactly that one.
+    for s in &all {
+        let mut one = StateSet::EMPTY;
+        one.insert(*s);
+        assert!(one.contains(*s) && one.len() == 1, "{s:?}");
+    }
 }
