@@ -5,6 +5,8 @@
 
 #[path = "../../tests/support/fuzz_trace.rs"]
 mod fuzz_trace;
+#[path = "../../tests/support/pair.rs"]
+mod pair;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     fuzz_trace::trace(data);

@@ -9,6 +9,8 @@ use nova_states::{
     SyncDecision, TaskFilter, TaskState, TransitionError, VmState, WaitFor, ALLOW_REBOOT,
 };
 
+use crate::support::{golden_rows, state};
+
 const PRECONDITIONS: &str = include_str!("../golden/preconditions.tsv");
 
 fn names<T: Copy>(
@@ -23,10 +25,9 @@ fn names<T: Copy>(
 fn every_action_cell_matches_novas_decorators() {
     let mut rows = 0;
     let mut cells = 0;
-    for line in PRECONDITIONS.lines().filter(|l| !l.starts_with('#')) {
-        let [action, _method, vms, tasks, launched] = line.split('\t').collect::<Vec<_>>()[..]
-        else {
-            panic!("{line}")
+    for row in golden_rows(PRECONDITIONS) {
+        let [action, _method, vms, tasks, launched] = row[..] else {
+            panic!("{row:?}")
         };
         let action: Action = action.parse().unwrap();
         let vm_ok = |vm: VmState| vms == "*" || vms.split(',').any(|v| v == vm.as_str());
@@ -79,14 +80,6 @@ fn create_and_reset_state_check_no_state() {
         }
     }
     assert!(Action::Create.precondition().vm_states.is_empty());
-}
-
-fn state(vm: VmState, task: Option<TaskState>) -> ServerState {
-    ServerState {
-        vm,
-        task,
-        power: PowerState::Running,
-    }
 }
 
 fn refused(action: Action, vm: VmState, task: Option<TaskState>) -> RejectedField {

@@ -19,7 +19,7 @@ use nova_states::{
 };
 use serde_json::error::Category;
 
-use crate::support::{fuzz_parse, oracle};
+use crate::support::{fuzz_parse, oracle, state};
 
 fn unknown(field: Field, text: &str) -> ParseError {
     ParseError::Unknown {
@@ -846,14 +846,6 @@ enum Refusal {
     ResetTarget(VmState),
 }
 
-fn on(vm: VmState, task: Option<TaskState>) -> ServerState {
-    ServerState {
-        vm,
-        task,
-        power: PowerState::Running,
-    }
-}
-
 fn write(action: Action, edge: u8) -> Event {
     Event::Write { action, edge }
 }
@@ -869,7 +861,7 @@ fn illegal_sequences() -> Vec<(ServerState, Vec<Event>, Refusal)> {
     use RejectedField as F;
     use TaskState as T;
     use VmState as V;
-    let active = on(V::Active, None);
+    let active = state(V::Active, None);
     let snapshot = vec![Accept(A::Snapshot)];
     vec![
         (
@@ -1088,57 +1080,57 @@ fn illegal_sequences() -> Vec<(ServerState, Vec<Event>, Refusal)> {
             R::Gone,
         ),
         (
-            on(V::SoftDeleted, None),
+            state(V::SoftDeleted, None),
             vec![Accept(A::Stop)],
             R::Rejected(A::Stop, F::VmState),
         ),
         (
-            on(V::ShelvedOffloaded, None),
+            state(V::ShelvedOffloaded, None),
             vec![Accept(A::ShelveOffload)],
             R::Rejected(A::ShelveOffload, F::VmState),
         ),
         (
-            on(V::Paused, None),
+            state(V::Paused, None),
             vec![Accept(A::Resize)],
             R::Rejected(A::Resize, F::VmState),
         ),
         (
-            on(V::Suspended, None),
+            state(V::Suspended, None),
             vec![Accept(A::LiveMigrate)],
             R::Rejected(A::LiveMigrate, F::VmState),
         ),
         (
-            on(V::Rescued, None),
+            state(V::Rescued, None),
             vec![Accept(A::RebootHard)],
             R::Rejected(A::RebootHard, F::VmState),
         ),
         (
-            on(V::Resized, None),
+            state(V::Resized, None),
             vec![Accept(A::Resize)],
             R::Rejected(A::Resize, F::VmState),
         ),
         (
-            on(V::Error, None),
+            state(V::Error, None),
             vec![Accept(A::Start)],
             R::Rejected(A::Start, F::VmState),
         ),
         (
-            on(V::Error, None),
+            state(V::Error, None),
             vec![Accept(A::Snapshot)],
             R::Rejected(A::Snapshot, F::VmState),
         ),
         (
-            on(V::Error, None),
+            state(V::Error, None),
             vec![Accept(A::ConfirmResize)],
             R::Rejected(A::ConfirmResize, F::VmState),
         ),
         (
-            on(V::Error, Some(T::Deleting)),
+            state(V::Error, Some(T::Deleting)),
             vec![Accept(A::Stop)],
             R::Rejected(A::Stop, F::TaskState),
         ),
         (
-            on(V::Stopped, Some(T::ResizePrep)),
+            state(V::Stopped, Some(T::ResizePrep)),
             vec![Accept(A::Start)],
             R::Rejected(A::Start, F::TaskState),
         ),

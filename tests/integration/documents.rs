@@ -7,18 +7,13 @@ use nova_states::{
 };
 use serde::de::value::{Error as ValueError, MapDeserializer};
 use serde::Deserialize;
-use std::path::PathBuf;
 
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus")
-}
+use crate::support::corpus_file;
 
 /// The corpus files with whether INDEX.md marks them impossible
 /// ("inconsistent", "NOT producible" or "never emits" in the notes column).
 fn indexed() -> Vec<(String, bool)> {
-    let index =
-        std::fs::read_to_string(corpus_dir().join("INDEX.md")).expect("tests/data/corpus/INDEX.md");
-    index
+    corpus_file("INDEX.md")
         .lines()
         .filter(|l| l.starts_with("| ") && l.contains(".json"))
         .map(|l| {
@@ -42,7 +37,7 @@ fn every_corpus_document_parses_and_impossible_ones_are_flagged() {
     );
     let mut flagged = 0;
     for (file, impossible) in &files {
-        let text = std::fs::read_to_string(corpus_dir().join(file)).unwrap();
+        let text = corpus_file(file);
         let doc: ServerDocument =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
         // The same document under its "server" wrapper reads the same.
@@ -61,7 +56,7 @@ fn every_corpus_document_parses_and_impossible_ones_are_flagged() {
 }
 
 fn read(file: &str) -> ServerDocument {
-    serde_json::from_str(&std::fs::read_to_string(corpus_dir().join(file)).unwrap()).unwrap()
+    serde_json::from_str(&corpus_file(file)).unwrap()
 }
 
 #[test]

@@ -78,14 +78,11 @@ pub fn encode_events(sequence: &[Event]) -> Vec<u8> {
 #[test]
 #[cfg_attr(miri, ignore)]
 fn trace_seeds_agree_with_brute_force_reachability() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/trace");
-    let mut count = 0;
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let data = std::fs::read(entry.unwrap().path()).unwrap();
-        fuzz_trace::trace(&data);
-        count += 1;
+    let files = seeds("trace");
+    assert!(files.len() >= 9, "{} trace seeds", files.len());
+    for (_, bytes) in files {
+        fuzz_trace::trace(&bytes);
     }
-    assert!(count >= 9, "{count} seeds");
     // Every pair, one after another, both ways: a dense check of the table.
     let mut all = Vec::new();
     for i in 0..nova_states::Pair::COUNT {

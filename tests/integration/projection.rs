@@ -6,15 +6,10 @@ use nova_states::{
     NOVA_COMMIT,
 };
 
+use crate::support::{cells, golden_rows};
+
 const PROJECTION: &str = include_str!("../golden/projection.tsv");
 const LIST_FILTER: &str = include_str!("../golden/list_filter.tsv");
-
-fn rows(table: &str) -> impl Iterator<Item = Vec<&str>> {
-    table
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| l.split('\t').collect())
-}
 
 fn task_or_null(name: &str) -> Option<TaskState> {
     (name != "null").then(|| name.parse().unwrap())
@@ -35,7 +30,7 @@ fn golden_header_names_the_pinned_commit() {
 #[test]
 fn all_516_cells_match_novas_status_from_state() {
     let mut seen = std::collections::HashSet::new();
-    for row in rows(PROJECTION) {
+    for row in golden_rows(PROJECTION) {
         let [vm, task, expected] = row[..] else {
             panic!("{row:?}")
         };
@@ -103,7 +98,7 @@ fn every_status_but_unknown_has_a_preimage_that_projects_back() {
 #[test]
 fn preimages_match_the_golden_table() {
     for s in ServerStatus::ALL {
-        let golden: Vec<(VmState, Option<TaskState>)> = rows(PROJECTION)
+        let golden: Vec<(VmState, Option<TaskState>)> = golden_rows(PROJECTION)
             .filter(|r| r[2] == s.as_str())
             .map(|r| (r[0].parse().unwrap(), task_or_null(r[1])))
             .collect();
@@ -114,7 +109,7 @@ fn preimages_match_the_golden_table() {
 #[test]
 fn list_filter_matches_novas_for_every_status_and_pair() {
     let mut count = 0;
-    for row in rows(LIST_FILTER) {
+    for row in golden_rows(LIST_FILTER) {
         let [query, vms, tasks] = row[..] else {
             panic!("{row:?}")
         };
@@ -152,9 +147,8 @@ fn list_filter_matches_novas_for_every_status_and_pair() {
 fn the_list_filter_trap_is_real() {
     // ?status=ACTIVE returns servers that show other statuses...
     let active = ServerStatus::Active.list_filter();
-    let extra: Vec<ServerStatus> = VmState::ALL
-        .iter()
-        .flat_map(|vm| TaskState::ALL_OR_NULL.iter().map(move |t| (*vm, *t)))
+    let extra: Vec<ServerStatus> = cells()
+        .into_iter()
         .filter(|(vm, t)| active.matches(*vm, *t))
         .map(|(vm, t)| status(vm, t))
         .filter(|s| *s != ServerStatus::Active)

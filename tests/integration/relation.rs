@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 use crate::support::oracle::{
     check_edge, events_list, nova_accepts_task, reachable, ERROR_ACCEPTS, IMAGE_ACTIONS, PREEMPTERS,
 };
-use crate::support::{fuzz_parse, oracle};
+use crate::support::{cells, fuzz_parse, oracle, state};
 use nova_states::{
     all_events, apply, legal_edges, reachable_from_build, Action, Event, PowerState, ServerState,
     ServerStatus, StateSet, TaskFilter, TaskState, TransitionError, VmState,
@@ -46,14 +46,6 @@ fn on_every_reachable_edge(check: Check) -> usize {
         }
     }
     edges
-}
-
-fn state(vm: VmState, task: Option<TaskState>) -> ServerState {
-    ServerState {
-        vm,
-        task,
-        power: PowerState::Running,
-    }
 }
 
 // --- 1. One task at a time --------------------------------------------------
@@ -282,9 +274,8 @@ fn projection_and_reverse_agree() {
     let mut pairs = 0;
     for s in ServerStatus::ALL {
         let pre: Vec<_> = s.preimage().collect();
-        let want: Vec<_> = VmState::ALL
+        let want: Vec<_> = cells()
             .into_iter()
-            .flat_map(|vm| TaskState::ALL_OR_NULL.into_iter().map(move |t| (vm, t)))
             .filter(|(vm, t)| nova_states::status(*vm, *t) == s)
             .collect();
         assert_eq!(pre, want, "{s}");

@@ -8,6 +8,9 @@ use nova_states::{
     TaskState, Validator, Violation, VmState,
 };
 
+use crate::support::obs;
+use crate::support::pair::{is_admin_reset, pair};
+
 const SEED: &str = include_str!("../../examples/data/seed-snapshot.txt");
 
 /// The seed's lines, read by a parser of this test's own.
@@ -73,21 +76,12 @@ fn the_seed_is_one_snapshot_and_says_when_the_disk_was_captured() {
     assert_eq!(rbd.window().by.map(|i| obs[i].0.as_str()), Some("17:16:26"));
 }
 
-fn o(vm: VmState, task: Option<TaskState>) -> Observation {
-    Observation {
-        vm,
-        task,
-        power: None,
-        status: None,
-    }
-}
-
 #[test]
 fn impossible_observations_are_flagged() {
     let mut v = Validator::new();
     // A paused server in resize_prep: Nova never produces it.
     assert_eq!(
-        v.observe(o(VmState::Paused, Some(TaskState::ResizePrep))),
+        v.observe(obs(VmState::Paused, Some(TaskState::ResizePrep))),
         Err(Violation::ImpossiblePair {
             vm: VmState::Paused,
             task: Some(TaskState::ResizePrep)
@@ -95,10 +89,10 @@ fn impossible_observations_are_flagged() {
     );
     // resize_confirming is never written.
     assert!(v
-        .observe(o(VmState::Resized, Some(TaskState::ResizeConfirming)))
+        .observe(obs(VmState::Resized, Some(TaskState::ResizeConfirming)))
         .is_err());
     // A reported status that is not the projection.
-    let mut bad = o(VmState::Active, None);
+    let mut bad = obs(VmState::Active, None);
     bad.status = Some(ServerStatus::Build);
     assert_eq!(
         v.observe(bad),
@@ -109,25 +103,25 @@ fn impossible_observations_are_flagged() {
     );
     // A deleted server coming back.
     let mut v = Validator::new();
-    v.observe(o(VmState::Deleted, None)).unwrap();
+    v.observe(obs(VmState::Deleted, None)).unwrap();
     assert!(matches!(
-        v.observe(o(VmState::Active, None)),
+        v.observe(obs(VmState::Active, None)),
         Err(Violation::Unreachable { .. })
     ));
     // A launched server going back to building.
     let mut v = Validator::new();
-    v.observe(o(VmState::Active, Some(TaskState::ImageUploading)))
+    v.observe(obs(VmState::Active, Some(TaskState::ImageUploading)))
         .unwrap();
     assert!(matches!(
-        v.observe(o(VmState::Building, Some(TaskState::Scheduling))),
+        v.observe(obs(VmState::Building, Some(TaskState::Scheduling))),
         Err(Violation::Unreachable { .. })
     ));
     // But polls skip: uploading, then a new snapshot's first phase, is fine.
     let mut v = Validator::new();
-    v.observe(o(VmState::Active, Some(TaskState::ImageUploading)))
+    v.observe(obs(VmState::Active, Some(TaskState::ImageUploading)))
         .unwrap();
     let step = v
-        .observe(o(VmState::Active, Some(TaskState::ImageSnapshotPending)))
+        .observe(obs(VmState::Active, Some(TaskState::ImageSnapshotPending)))
         .unwrap();
     assert!(step.new_operation);
 }
@@ -135,18 +129,18 @@ fn impossible_observations_are_flagged() {
 #[test]
 fn skipped_states_are_fine_and_named() {
     let mut v = Validator::new();
-    v.observe(o(VmState::Active, None)).unwrap();
+    v.observe(obs(VmState::Active, None)).unwrap();
     // A whole resize between two polls.
-    let step = v.observe(o(VmState::Resized, None)).unwrap();
+    let step = v.observe(obs(VmState::Resized, None)).unwrap();
     assert_eq!(step.kind, StepKind::Jumped);
     assert!(step.operations.contains(Action::Resize) && step.operations.contains(Action::Migrate));
     // Confirm writes no task: it shows as a jump too.
-    let step = v.observe(o(VmState::Active, None)).unwrap();
+    let step = v.observe(obs(VmState::Active, None)).unwrap();
     assert!(step.operations.contains(Action::ConfirmResize));
     // An admin reset explains error from anywhere.
     let mut v = Validator::new();
-    v.observe(o(VmState::Shelved, None)).unwrap();
-    let step = v.observe(o(VmState::Error, None)).unwrap();
+    v.observe(obs(VmState::Shelved, None)).unwrap();
+    let step = v.observe(obs(VmState::Error, None)).unwrap();
     assert_eq!(
         step.operations.iter().collect::<Vec<_>>(),
         [Action::ResetState]
@@ -157,37 +151,10 @@ fn skipped_states_are_fine_and_named() {
 fn reachability_agrees_with_the_relation_on_direct_edges() {
     // Every legal edge of the relation (reset-state aside) is a reachable pair step.
     for (from, event, to) in nova_states::legal_edges() {
-        if matches!(event, nova_states::Event::ResetState(_))
-            || matches!(event, nova_states::Event::Accept(Action::ResetState))
-            || matches!(
-                event,
-                nova_states::Event::Write {
-                    action: Action::ResetState,
-                    ..
-                }
-            )
-        {
+        if is_admin_reset(event) {
             continue;
         }
-        let a = Pair {
-            vm: from.vm,
-            task: from.task,
-        };
-        let b = Pair {
-            vm: to.vm,
-            task: to.task,
-        };
-        assert!(a.reaches(b), "{from} -> {to} by {event:?}");
-    }
-}
-
-/// A polled observation with only the two state fields.
-fn obs(vm: VmState, task: Option<TaskState>) -> Observation {
-    Observation {
-        vm,
-        task,
-        power: None,
-        status: None,
+        assert!(pair(from).reaches(pair(to)), "{from} -> {to} by {event:?}");
     }
 }
 
@@ -301,10 +268,7 @@ fn continues_is_a_walk_of_the_actions_own_writes() {
                         edge: i as u8,
                     };
                     let Ok(next) = apply(s, write) else { continue };
-                    let p = Pair {
-                        vm: next.vm,
-                        task: next.task,
-                    };
+                    let p = pair(next);
                     // End writes leave task null where the action is not
                     // in flight; a mid-chain null write (rebuild of a
                     // stopped server) is in flight and counts.
