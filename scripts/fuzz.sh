@@ -9,8 +9,10 @@
 # fuzz/artifacts/<target>/: reproduce it with
 #   cargo +nightly fuzz run <target> fuzz/artifacts/<target>/crash-...
 # then copy it into fuzz/seeds/<target>/ under a name that says what broke,
-# add a named regression test (tests/bad_inputs.rs or tests/invariants.rs)
-# and fix the bug; tests/fuzz_replay.rs replays every seed on stable.
+# add a named regression test (tests/integration/bad_inputs.rs or
+# tests/integration/relation.rs) and fix the bug; the integration tests'
+# fuzz_replay module (tests/integration/fuzz_replay.rs) replays every seed
+# on stable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -7,7 +7,9 @@
 //! every corpus document. Input lists and file contents are prepared
 //! before counting starts.
 //!
-//! The size guarantees (src/sizes.rs) are compiled here too.
+//! The size guarantees are const asserts in src/sizes.rs, checked whenever
+//! the library compiles; the `sizes` test below restates the main ones at
+//! run time.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -22,9 +24,6 @@ use nova_states::{
     Observation, PowerState, ServerDocument, ServerState, ServerStatus, TaskState, Validator,
     VmState, WaitFor,
 };
-
-#[path = "../src/sizes.rs"]
-mod sizes;
 
 /// The system allocator, counting what this thread allocates.
 struct Counting;

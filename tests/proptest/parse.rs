@@ -7,16 +7,16 @@
 //! a character added or dropped, padding), random integers, and random
 //! JSON values whose keys are mostly the ones the reader looks at. Nothing
 //! may panic; whatever is accepted must print back to text that parses to
-//! the same value (the checks are the fuzz harness's, tests/harness/mod.rs).
+//! the same value (the checks are the `parse` fuzz body's, tests/support/fuzz_parse.rs).
 //!
 //! Cases follow `PROPTEST_CASES` (default 256); see docs/testing.md.
-
-mod harness;
 
 use nova_states::{Action, Field, ParseError, PowerState, ServerStatus, TaskState, VmState};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 use serde_json::{Map, Value};
+
+use crate::fuzz_parse;
 
 /// Every name and alias any parser knows.
 fn known_names() -> Vec<&'static str> {
@@ -176,8 +176,8 @@ proptest! {
     #[test]
     #[cfg_attr(miri, ignore)]
     fn any_text_into_every_parser(s in text()) {
-        harness::parse_text(&s);
-        harness::parse(s.as_bytes());
+        fuzz_parse::parse_text(&s);
+        fuzz_parse::parse(s.as_bytes());
     }
 
     /// Refusals are typed: an unknown name is `Unknown` for the field it
@@ -227,9 +227,9 @@ proptest! {
     #[test]
     #[cfg_attr(miri, ignore)]
     fn any_json_into_every_reader(v in json()) {
-        harness::parse(v.to_string().as_bytes());
+        fuzz_parse::parse(v.to_string().as_bytes());
         // Wrapped as a server, too.
-        harness::parse(serde_json::json!({ "server": v }).to_string().as_bytes());
+        fuzz_parse::parse(serde_json::json!({ "server": v }).to_string().as_bytes());
     }
 
     /// Document-shaped JSON: the reader accepts or refuses as the text
@@ -238,7 +238,7 @@ proptest! {
     #[cfg_attr(miri, ignore)]
     fn document_shaped_json(v in document()) {
         let text = v.to_string();
-        harness::parse(text.as_bytes());
+        fuzz_parse::parse(text.as_bytes());
         let from_text = serde_json::from_str::<nova_states::ServerDocument>(&text);
         let from_value = serde_json::from_value::<nova_states::ServerDocument>(v.clone());
         prop_assert_eq!(from_text.is_ok(), from_value.is_ok(), "{}", text);
@@ -251,6 +251,6 @@ proptest! {
     #[test]
     #[cfg_attr(miri, ignore)]
     fn any_bytes_into_the_parse_target(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
-        harness::parse(&bytes);
+        fuzz_parse::parse(&bytes);
     }
 }

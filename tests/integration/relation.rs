@@ -2,23 +2,23 @@
 //! (docs/invariants.md says what each means and where Nova says so), and
 //! the exhaustive exploration: every state × every event through `apply`,
 //! and a breadth-first walk of the set reachable from a fresh build that
-//! checks every invariant on every edge.
+//! checks every invariant on every edge; and the state bitmaps the
+//! exploration keys states by.
 //!
-//! The edge checks live in tests/harness/mod.rs, shared with the fuzz
+//! The edge checks live in tests/support/oracle.rs, shared with the fuzz
 //! targets. The exhaustive tests are skipped under miri (too slow there);
-//! `cargo test --test invariants -- --nocapture` prints the counts recorded
-//! in docs/testing.md.
-
-mod harness;
+//! `cargo test --test integration relation:: -- --nocapture` prints the
+//! counts recorded in docs/testing.md.
 
 use std::collections::BTreeSet;
 
-use harness::{
+use crate::support::oracle::{
     check_edge, events_list, nova_accepts_task, reachable, ERROR_ACCEPTS, IMAGE_ACTIONS, PREEMPTERS,
 };
+use crate::support::{cells, fuzz_parse, oracle, state};
 use nova_states::{
     all_events, apply, legal_edges, reachable_from_build, Action, Event, PowerState, ServerState,
-    ServerStatus, TaskFilter, TaskState, TransitionError, VmState,
+    ServerStatus, StateSet, TaskFilter, TaskState, TransitionError, VmState,
 };
 
 type Check = fn(ServerState, Event, &Result<ServerState, TransitionError>);
@@ -46,14 +46,6 @@ fn on_every_reachable_edge(check: Check) -> usize {
         }
     }
     edges
-}
-
-fn state(vm: VmState, task: Option<TaskState>) -> ServerState {
-    ServerState {
-        vm,
-        task,
-        power: PowerState::Running,
-    }
 }
 
 // --- 1. One task at a time --------------------------------------------------
@@ -89,9 +81,9 @@ fn one_task_at_a_time() {
     );
     assert_eq!(
         nova_states::ALLOW_REBOOT,
-        TaskFilter::of(&harness::ALLOW_REBOOT, true)
+        TaskFilter::of(&oracle::ALLOW_REBOOT, true)
     );
-    on_every_edge(harness::one_task_at_a_time);
+    on_every_edge(oracle::one_task_at_a_time);
     // And the relation refuses every other action while any task runs.
     for s in ServerState::all().filter(|s| s.task.is_some() && s.vm != VmState::Deleted) {
         for action in Action::ALL
@@ -117,7 +109,7 @@ fn one_task_at_a_time() {
 #[test]
 #[cfg_attr(miri, ignore)]
 fn no_image_create_or_backup_while_a_task_runs() {
-    on_every_edge(harness::no_image_while_task);
+    on_every_edge(oracle::no_image_while_task);
     for task in TaskState::ALL
         .into_iter()
         .filter(|t| t.as_str().starts_with("image_"))
@@ -154,7 +146,7 @@ fn every_reachable_state_shows_a_known_status() {
         n += 1;
     }
     assert!(n > 0);
-    on_every_reachable_edge(harness::status_known);
+    on_every_reachable_edge(oracle::status_known);
 }
 
 // --- 4. Deleted is terminal ---------------------------------------------------
@@ -171,7 +163,7 @@ fn deleted_is_terminal() {
     assert!(!deleted.is_empty(), "delete must be reachable");
     for s in &deleted {
         for &event in events_list() {
-            harness::deleted_is_terminal(*s, event, &apply(*s, event));
+            oracle::deleted_is_terminal(*s, event, &apply(*s, event));
         }
     }
     // Unreachable deleted states are outside the claim: deleted/deleting
@@ -202,7 +194,7 @@ fn every_success_ends_with_task_null() {
         }
     }
     assert!(ends > 0);
-    on_every_edge(harness::success_ends_null);
+    on_every_edge(oracle::success_ends_null);
 }
 
 // --- 6. Task writes follow the chain and its guards --------------------------------
@@ -225,7 +217,7 @@ fn task_writes_follow_chain_and_guards() {
             }
         }
     }
-    on_every_edge(harness::writes_follow_chain);
+    on_every_edge(oracle::writes_follow_chain);
 }
 
 // --- 7. Error accepts only what Nova accepts from error --------------------------
@@ -268,7 +260,7 @@ fn error_accepts_only_what_nova_accepts() {
             "reset_state",
         ]
     );
-    on_every_edge(harness::error_accepts_only_novas);
+    on_every_edge(oracle::error_accepts_only_novas);
 }
 
 // --- 8. Projection and reverse agree ------------------------------------------------
@@ -282,9 +274,8 @@ fn projection_and_reverse_agree() {
     let mut pairs = 0;
     for s in ServerStatus::ALL {
         let pre: Vec<_> = s.preimage().collect();
-        let want: Vec<_> = VmState::ALL
+        let want: Vec<_> = cells()
             .into_iter()
-            .flat_map(|vm| TaskState::ALL_OR_NULL.into_iter().map(move |t| (vm, t)))
             .filter(|(vm, t)| nova_states::status(*vm, *t) == s)
             .collect();
         assert_eq!(pre, want, "{s}");
@@ -324,7 +315,7 @@ fn parsing_and_printing_agree() {
             assert_eq!(format!("{v:>40}").trim_start(), name, "Display pads");
             let json = serde_json::to_string(v).unwrap();
             assert_eq!(serde_json::from_str::<T>(&json).unwrap(), *v, "{json}");
-            harness::parse_text(&name);
+            fuzz_parse::parse_text(&name);
         }
         for a in aliases {
             assert_eq!(a.spelling.parse::<T>(), Ok(a.value), "{}", a.spelling);
@@ -334,7 +325,7 @@ fn parsing_and_printing_agree() {
                 a.spelling
             );
             assert!(!a.seen_in.is_empty());
-            harness::parse_text(a.spelling);
+            fuzz_parse::parse_text(a.spelling);
         }
     }
     both_ways(&VmState::ALL, VmState::ALIASES);
@@ -377,7 +368,7 @@ fn power_observation_never_changes_vm_state() {
     for s in ServerState::all() {
         for p in PowerState::ALL {
             let e = Event::PowerObserved(p);
-            harness::power_observation(s, e, &apply(s, e));
+            oracle::power_observation(s, e, &apply(s, e));
         }
     }
     // Nova's sync says stop for an active server found shut down.
@@ -405,7 +396,7 @@ fn power_observation_never_changes_vm_state() {
 #[test]
 #[cfg_attr(miri, ignore)]
 fn refusals_are_typed() {
-    on_every_edge(harness::errors_are_typed);
+    on_every_edge(oracle::errors_are_typed);
 }
 
 // --- 12. Every task can end ----------------------------------------------------------
@@ -428,7 +419,7 @@ fn every_task_can_end() {
     let compute_side: Vec<Event> = events_list()
         .iter()
         .copied()
-        .filter(|e| harness::requested(*e).is_none() && !matches!(e, Event::ResetState(_)))
+        .filter(|e| oracle::requested(*e).is_none() && !matches!(e, Event::ResetState(_)))
         .collect();
     let mut ends = vec![false; ServerState::COUNT];
     for s in ServerState::all().filter(|s| s.task.is_none()) {
@@ -474,7 +465,7 @@ fn every_task_can_end() {
 
 // --- The exhaustive exploration ------------------------------------------------------
 
-/// The exploration's bitmaps (`StateSet`, the harness's reachable set) key
+/// The exploration's bitmaps (`StateSet`, the oracle's reachable set) key
 /// states by `ServerState::index`: it must be a bijection onto
 /// `0..COUNT`, built from each enum's position in its `ALL`. (A constant
 /// `PowerState::index` made states differing only in power collide, and
@@ -585,4 +576,39 @@ fn breadth_first_walk_of_the_reachable_set() {
         pairs.len(),
         distinct_edges.len()
     );
+}
+
+#[test]
+#[cfg_attr(miri, ignore)] // every pair or state: skipped with the exhaustive checks
+fn state_set_insert_reports_newness_and_counts() {
+    let mut set = StateSet::EMPTY;
+    assert!(set.is_empty());
+    assert_eq!(set.len(), 0);
+    assert_eq!(format!("{set:?}"), "StateSet(0 states)");
+    // States in different 64-bit words and at the ends of the index range.
+    let all: Vec<ServerState> = ServerState::all().collect();
+    let picks = [
+        all[0],
+        all[1],
+        all[63],
+        all[64],
+        all[65],
+        all[all.len() - 1],
+    ];
+    for (n, s) in picks.iter().enumerate() {
+        assert!(!set.contains(*s), "{s:?} before insert");
+        assert!(set.insert(*s), "{s:?} is new");
+        assert!(!set.insert(*s), "{s:?} is not new twice");
+        assert!(set.contains(*s));
+        assert_eq!(set.len(), n + 1);
+        assert!(!set.is_empty());
+    }
+    assert_eq!(set.iter().collect::<Vec<_>>(), picks);
+    assert_eq!(format!("{set:?}"), "StateSet(6 states)");
+    // Inserting one state adds exactly that one.
+    for s in &all {
+        let mut one = StateSet::EMPTY;
+        one.insert(*s);
+        assert!(one.contains(*s) && one.len() == 1, "{s:?}");
+    }
 }

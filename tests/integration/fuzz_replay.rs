@@ -1,19 +1,21 @@
-//! Replays the committed fuzz seeds (fuzz/seeds/<target>/) through the
-//! fuzz targets' bodies (tests/harness/mod.rs) on stable, so that every
-//! seed, and every crash turned into a seed, is checked by `cargo test`.
+//! Replays the committed fuzz seeds (fuzz/seeds/<target>/) of all three
+//! targets through the fuzz targets' bodies (tests/support/fuzz_*.rs) on
+//! stable, so that every seed, and every crash turned into a seed, is
+//! checked by `cargo test`.
 //!
 //! The `events` seeds named after a scenario are generated from the
-//! scenarios below (`NOVA_STATES_BLESS=1 cargo test --test fuzz_replay`
-//! rewrites them); a test fails when one drifts, i.e. its bytes no longer
-//! decode to its scenario (e.g. because the event list changed).
-
-mod harness;
+//! scenarios below (`NOVA_STATES_BLESS=1 cargo test --test integration
+//! fuzz_replay::` rewrites them); a test fails when one drifts, i.e. its
+//! bytes no longer decode to its scenario (e.g. because the event list
+//! changed).
 
 use std::path::{Path, PathBuf};
 
 use nova_states::{
     apply, Action, Event, FailureEffect, PowerState, ServerState, TaskState, VmState,
 };
+
+use crate::support::{fuzz_events, fuzz_parse, fuzz_trace, oracle};
 
 fn seeds(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -37,7 +39,7 @@ fn every_events_seed_keeps_every_invariant() {
     let files = seeds("events");
     assert!(files.len() >= 20, "{} events seeds", files.len());
     for (path, bytes) in files {
-        let result = std::panic::catch_unwind(|| harness::events(&bytes));
+        let result = std::panic::catch_unwind(|| fuzz_events::events(&bytes));
         assert!(result.is_ok(), "{} broke an invariant", path.display());
     }
 }
@@ -47,9 +49,48 @@ fn every_parse_seed_round_trips() {
     let files = seeds("parse");
     assert!(files.len() >= 20, "{} parse seeds", files.len());
     for (path, bytes) in files {
-        let result = std::panic::catch_unwind(|| harness::parse(&bytes));
+        let result = std::panic::catch_unwind(|| fuzz_parse::parse(&bytes));
         assert!(result.is_ok(), "{} broke a parser property", path.display());
     }
+}
+
+/// The inverse of the `events` decoder: the bytes that make it apply
+/// `sequence` from a fresh build. Every event is written in the two-byte
+/// form (its index in `all_events()`), so that the bytes keep their meaning
+/// when the set of events a state accepts changes; only a change to
+/// `all_events()` itself changes them.
+pub fn encode_events(sequence: &[Event]) -> Vec<u8> {
+    let all = oracle::events_list();
+    let mut out = Vec::new();
+    for event in sequence {
+        let i = all
+            .iter()
+            .position(|e| e == event)
+            .unwrap_or_else(|| panic!("{event:?} is not an event"));
+        out.push(0x80 | u8::try_from(i >> 8).unwrap_or(0x7f));
+        out.push(u8::try_from(i & 0xff).unwrap_or(0));
+    }
+    out
+}
+
+/// The `trace` seeds: the validator's answer must agree with a brute-force
+/// reachability check.
+#[test]
+#[cfg_attr(miri, ignore)]
+fn trace_seeds_agree_with_brute_force_reachability() {
+    let files = seeds("trace");
+    assert!(files.len() >= 9, "{} trace seeds", files.len());
+    for (_, bytes) in files {
+        fuzz_trace::trace(&bytes);
+    }
+    // Every pair, one after another, both ways: a dense check of the table.
+    let mut all = Vec::new();
+    for i in 0..nova_states::Pair::COUNT {
+        all.extend_from_slice(&[(i >> 8) as u8, i as u8]);
+    }
+    fuzz_trace::trace(&all);
+    all.reverse();
+    fuzz_trace::trace(&all);
 }
 
 // --- The events scenarios ------------------------------------------------------
@@ -408,9 +449,9 @@ fn scenario_seeds_are_up_to_date() {
     let mut stale = Vec::new();
     for (name, steps) in scenarios() {
         let events = resolve(&steps);
-        let bytes = harness::encode_events(&events);
+        let bytes = encode_events(&events);
         assert_eq!(
-            harness::run_events(&bytes),
+            fuzz_events::run_events(&bytes),
             events,
             "{name}: the encoding round-trips"
         );
@@ -421,13 +462,13 @@ fn scenario_seeds_are_up_to_date() {
             // The committed bytes must still mean this scenario (they may
             // differ from today's shortest encoding).
             match std::fs::read(&path) {
-                Ok(committed) if harness::run_events(&committed) == events => {}
+                Ok(committed) if fuzz_events::run_events(&committed) == events => {}
                 _ => stale.push(name),
             }
         }
     }
     assert!(
         stale.is_empty(),
-        "stale events seeds {stale:?}: regenerate with NOVA_STATES_BLESS=1 cargo test --test fuzz_replay"
+        "stale events seeds {stale:?}: regenerate with NOVA_STATES_BLESS=1 cargo test --test integration fuzz_replay::"
     );
 }

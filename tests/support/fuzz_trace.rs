@@ -1,10 +1,15 @@
-//! The `trace` fuzz harness: the validator's answer against a brute-force
-//! reachability check over the relation.
+//! The body of the `trace` fuzz target: the validator's answer against a
+//! brute-force reachability check over the relation.
+//!
+//! Shared by the fuzz target (`fuzz/fuzz_targets/trace.rs`, beside
+//! `pair.rs`) and the seed replay of the integration tests.
 
 use nova_states::{
-    all_events, apply, Action, Event, Observation, Pair, ServerState, Validator, Violation, VmState,
+    all_events, apply, Observation, Pair, ServerState, Validator, Violation, VmState,
 };
 use std::sync::OnceLock;
+
+use super::pair::{is_admin_reset, pair};
 
 /// Pair adjacency from every legal edge of the relation (reset-state
 /// excluded), computed once.
@@ -14,17 +19,7 @@ fn adjacency() -> &'static Vec<Vec<usize>> {
         let mut adj = vec![Vec::new(); Pair::COUNT];
         for state in ServerState::all() {
             for event in all_events() {
-                let admin = matches!(
-                    event,
-                    Event::ResetState(_) | Event::Accept(Action::ResetState)
-                ) || matches!(
-                    event,
-                    Event::Write {
-                        action: Action::ResetState,
-                        ..
-                    }
-                );
-                if admin {
+                if is_admin_reset(event) {
                     continue;
                 }
                 if let Ok(next) = apply(state, event) {
@@ -37,13 +32,6 @@ fn adjacency() -> &'static Vec<Vec<usize>> {
         }
         adj
     })
-}
-
-fn pair(s: ServerState) -> Pair {
-    Pair {
-        vm: s.vm,
-        task: s.task,
-    }
 }
 
 /// Breadth-first search: is `to` reachable from `from`?

@@ -1,18 +1,15 @@
-//! The projection against Nova's own, cell by cell, and its reverses.
+//! The projection against Nova's own, cell by cell, its reverses, and the
+//! status table printed from it.
 
 use nova_states::{
-    default_status, status, status_from_raw, ListFilter, ServerStatus, TaskState, VmState,
+    default_status, export, status, status_from_raw, ListFilter, ServerStatus, TaskState, VmState,
+    NOVA_COMMIT,
 };
 
-const PROJECTION: &str = include_str!("golden/projection.tsv");
-const LIST_FILTER: &str = include_str!("golden/list_filter.tsv");
+use crate::support::{cells, golden_rows};
 
-fn rows(table: &str) -> impl Iterator<Item = Vec<&str>> {
-    table
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| l.split('\t').collect())
-}
+const PROJECTION: &str = include_str!("../golden/projection.tsv");
+const LIST_FILTER: &str = include_str!("../golden/list_filter.tsv");
 
 fn task_or_null(name: &str) -> Option<TaskState> {
     (name != "null").then(|| name.parse().unwrap())
@@ -33,7 +30,7 @@ fn golden_header_names_the_pinned_commit() {
 #[test]
 fn all_516_cells_match_novas_status_from_state() {
     let mut seen = std::collections::HashSet::new();
-    for row in rows(PROJECTION) {
+    for row in golden_rows(PROJECTION) {
         let [vm, task, expected] = row[..] else {
             panic!("{row:?}")
         };
@@ -101,7 +98,7 @@ fn every_status_but_unknown_has_a_preimage_that_projects_back() {
 #[test]
 fn preimages_match_the_golden_table() {
     for s in ServerStatus::ALL {
-        let golden: Vec<(VmState, Option<TaskState>)> = rows(PROJECTION)
+        let golden: Vec<(VmState, Option<TaskState>)> = golden_rows(PROJECTION)
             .filter(|r| r[2] == s.as_str())
             .map(|r| (r[0].parse().unwrap(), task_or_null(r[1])))
             .collect();
@@ -112,7 +109,7 @@ fn preimages_match_the_golden_table() {
 #[test]
 fn list_filter_matches_novas_for_every_status_and_pair() {
     let mut count = 0;
-    for row in rows(LIST_FILTER) {
+    for row in golden_rows(LIST_FILTER) {
         let [query, vms, tasks] = row[..] else {
             panic!("{row:?}")
         };
@@ -150,9 +147,8 @@ fn list_filter_matches_novas_for_every_status_and_pair() {
 fn the_list_filter_trap_is_real() {
     // ?status=ACTIVE returns servers that show other statuses...
     let active = ServerStatus::Active.list_filter();
-    let extra: Vec<ServerStatus> = VmState::ALL
-        .iter()
-        .flat_map(|vm| TaskState::ALL_OR_NULL.iter().map(move |t| (*vm, *t)))
+    let extra: Vec<ServerStatus> = cells()
+        .into_iter()
         .filter(|(vm, t)| active.matches(*vm, *t))
         .map(|(vm, t)| status(vm, t))
         .filter(|s| *s != ServerStatus::Active)
@@ -183,4 +179,53 @@ fn the_list_filter_trap_is_real() {
     // Asking for REBOOT and SHUTOFF together drops the task filter entirely.
     let both = ListFilter::for_statuses(&[ServerStatus::Reboot, ServerStatus::Shutoff]);
     assert!(both.matches(VmState::Active, None));
+}
+
+#[test]
+#[cfg_attr(miri, ignore)] // every pair or state: skipped with the exhaustive checks
+fn status_table_agrees_with_the_projection() {
+    let mut text = String::new();
+    export::write_status_table(&mut text).unwrap();
+    assert!(
+        text.lines().next().unwrap().contains(&NOVA_COMMIT[..12]),
+        "{text}"
+    );
+    // Rebuild (vm, task) -> status from the table alone, then compare every
+    // pair with the projection.
+    let mut default: Option<(VmState, ServerStatus)> = None;
+    let mut explicit = Vec::new();
+    for line in text.lines().skip(4) {
+        let vm_col = line.get(..18).unwrap().trim();
+        let status_col = line.get(19..36).unwrap().trim();
+        let tasks = line.get(37..).unwrap();
+        let s: ServerStatus = status_col.parse().unwrap();
+        if !vm_col.is_empty() {
+            assert_eq!(tasks, "null, or any task not listed below", "{line}");
+            default = Some((vm_col.parse().unwrap(), s));
+            let (vm, s) = default.unwrap();
+            explicit.push((vm, None, s));
+        } else {
+            let (vm, _) = default.unwrap();
+            for t in tasks.split(", ") {
+                let t: TaskState = t.parse().unwrap_or_else(|e| panic!("{line}: {e}"));
+                explicit.push((vm, Some(t), s));
+            }
+        }
+    }
+    for vm in VmState::ALL {
+        let default = explicit
+            .iter()
+            .find(|(v, t, _)| *v == vm && t.is_none())
+            .map(|(_, _, s)| *s)
+            .unwrap_or_else(|| panic!("no row for {vm}"));
+        for task in TaskState::ALL_OR_NULL {
+            let listed: Vec<_> = explicit
+                .iter()
+                .filter(|(v, t, _)| *v == vm && t.is_some() && *t == task)
+                .collect();
+            assert!(listed.len() <= 1, "{vm} {task:?} listed twice");
+            let from_table = listed.first().map_or(default, |(_, _, s)| *s);
+            assert_eq!(from_table, status(vm, task), "{vm} {task:?}");
+        }
+    }
 }

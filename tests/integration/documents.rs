@@ -1,20 +1,19 @@
-//! Reading the state part of real server documents (tests/data/corpus).
+//! Reading the state part of real server documents (tests/data/corpus),
+//! under the keys Nova's API uses.
 
 use nova_states::{
-    Inconsistency, PowerState, Reported, ServerDocument, ServerStatus, Shape, TaskState, VmState,
+    Field, Inconsistency, PowerState, Reported, ServerDocument, ServerStatus, Shape, TaskState,
+    VmState,
 };
-use std::path::PathBuf;
+use serde::de::value::{Error as ValueError, MapDeserializer};
+use serde::Deserialize;
 
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/corpus")
-}
+use crate::support::corpus_file;
 
 /// The corpus files with whether INDEX.md marks them impossible
 /// ("inconsistent", "NOT producible" or "never emits" in the notes column).
 fn indexed() -> Vec<(String, bool)> {
-    let index =
-        std::fs::read_to_string(corpus_dir().join("INDEX.md")).expect("tests/data/corpus/INDEX.md");
-    index
+    corpus_file("INDEX.md")
         .lines()
         .filter(|l| l.starts_with("| ") && l.contains(".json"))
         .map(|l| {
@@ -38,7 +37,7 @@ fn every_corpus_document_parses_and_impossible_ones_are_flagged() {
     );
     let mut flagged = 0;
     for (file, impossible) in &files {
-        let text = std::fs::read_to_string(corpus_dir().join(file)).unwrap();
+        let text = corpus_file(file);
         let doc: ServerDocument =
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{file}: {e}"));
         // The same document under its "server" wrapper reads the same.
@@ -57,7 +56,7 @@ fn every_corpus_document_parses_and_impossible_ones_are_flagged() {
 }
 
 fn read(file: &str) -> ServerDocument {
-    serde_json::from_str(&std::fs::read_to_string(corpus_dir().join(file)).unwrap()).unwrap()
+    serde_json::from_str(&corpus_file(file)).unwrap()
 }
 
 #[test]
@@ -184,4 +183,42 @@ fn bad_documents_give_errors_not_defaults() {
     }
     let null_status: ServerDocument = serde_json::from_str(r#"{"status": null}"#).unwrap();
     assert_eq!(null_status.assess(), Err(Inconsistency::NullStatus));
+}
+
+#[test]
+fn document_keys_are_the_api_keys() {
+    // The keys of the server document (api-ref, servers.inc; extended_status.py).
+    let keys = [
+        (Field::VmState, "OS-EXT-STS:vm_state"),
+        (Field::TaskState, "OS-EXT-STS:task_state"),
+        (Field::PowerState, "OS-EXT-STS:power_state"),
+        (Field::Status, "status"),
+        (Field::Action, "action"),
+    ];
+    for (field, key) in keys {
+        assert_eq!(field.document_key(), key, "{field:?}");
+    }
+    // And the reader takes each of the four state keys under that name.
+    let doc: ServerDocument = serde_json::from_str(&format!(
+        r#"{{"{}": "active", "{}": null, "{}": 1, "{}": "ACTIVE"}}"#,
+        Field::VmState.document_key(),
+        Field::TaskState.document_key(),
+        Field::PowerState.document_key(),
+        Field::Status.document_key(),
+    ))
+    .unwrap();
+    assert_eq!(doc.vm_state.value(), Some(VmState::Active));
+}
+
+#[test]
+fn a_non_string_key_names_what_was_expected() {
+    // serde_json keys are always strings; serde's own map deserializer can
+    // hand the reader an integer key, which must be refused, saying what
+    // the reader expected.
+    let map = MapDeserializer::<_, ValueError>::new([(1u8, "x")].into_iter());
+    let err = ServerDocument::deserialize(map).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "invalid type: integer `1`, expected a field name"
+    );
 }

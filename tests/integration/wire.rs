@@ -250,3 +250,19 @@ fn long_and_multibyte_input_is_kept_truncated_on_a_char_boundary() {
     assert_eq!(found.as_str(), "é".repeat(nova_states::FOUND_CAPACITY / 2));
     assert!(found.to_string().ends_with("... (200 bytes)"));
 }
+
+#[test]
+fn found_reports_empty_input_and_debugs_as_it_displays() {
+    let ParseError::Unknown { found, .. } = "".parse::<VmState>().unwrap_err() else {
+        panic!("not Unknown")
+    };
+    assert!(found.is_empty());
+    assert_eq!(found.len(), 0);
+    let ParseError::Unknown { found, .. } = "actve".parse::<VmState>().unwrap_err() else {
+        panic!("not Unknown")
+    };
+    assert!(!found.is_empty());
+    assert_eq!(found.len(), 5);
+    assert_eq!(format!("{found:?}"), format!("{found}"));
+    assert_eq!(format!("{found:?}"), "\"actve\"");
+}

@@ -11,8 +11,6 @@
 //! (`Inconsistency`); and illegal event sequences (`TransitionError`).
 //! `the_catalogue_has_at_least_100_distinct_inputs` counts them.
 
-mod harness;
-
 use std::collections::HashSet;
 
 use nova_states::{
@@ -20,6 +18,8 @@ use nova_states::{
     RejectedField, ServerDocument, ServerState, ServerStatus, TaskState, TransitionError, VmState,
 };
 use serde_json::error::Category;
+
+use crate::support::{fuzz_parse, oracle, state};
 
 fn unknown(field: Field, text: &str) -> ParseError {
     ParseError::Unknown {
@@ -378,8 +378,8 @@ fn expect_json(bytes: &[u8], want: &Json) {
         }
         Json::Eof => assert_eq!(err.classify(), Category::Eof, "{text}: {message}"),
     }
-    // The fuzz harness agrees that nothing here panics.
-    harness::parse(bytes);
+    // The fuzz body agrees that nothing here panics.
+    fuzz_parse::parse(bytes);
 }
 
 const NO_STATE: &str = "no server state in the document";
@@ -821,7 +821,7 @@ fn impossible_documents_are_inconsistent() {
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
         assert_eq!(doc.assess(), Err(want), "{text}");
         assert!(!doc.is_consistent());
-        harness::parse(text.as_bytes());
+        fuzz_parse::parse(text.as_bytes());
     }
     // The control: a snapshot in progress shows ACTIVE, which is consistent.
     let ok: ServerDocument = serde_json::from_str(
@@ -846,14 +846,6 @@ enum Refusal {
     ResetTarget(VmState),
 }
 
-fn on(vm: VmState, task: Option<TaskState>) -> ServerState {
-    ServerState {
-        vm,
-        task,
-        power: PowerState::Running,
-    }
-}
-
 fn write(action: Action, edge: u8) -> Event {
     Event::Write { action, edge }
 }
@@ -869,7 +861,7 @@ fn illegal_sequences() -> Vec<(ServerState, Vec<Event>, Refusal)> {
     use RejectedField as F;
     use TaskState as T;
     use VmState as V;
-    let active = on(V::Active, None);
+    let active = state(V::Active, None);
     let snapshot = vec![Accept(A::Snapshot)];
     vec![
         (
@@ -1088,57 +1080,57 @@ fn illegal_sequences() -> Vec<(ServerState, Vec<Event>, Refusal)> {
             R::Gone,
         ),
         (
-            on(V::SoftDeleted, None),
+            state(V::SoftDeleted, None),
             vec![Accept(A::Stop)],
             R::Rejected(A::Stop, F::VmState),
         ),
         (
-            on(V::ShelvedOffloaded, None),
+            state(V::ShelvedOffloaded, None),
             vec![Accept(A::ShelveOffload)],
             R::Rejected(A::ShelveOffload, F::VmState),
         ),
         (
-            on(V::Paused, None),
+            state(V::Paused, None),
             vec![Accept(A::Resize)],
             R::Rejected(A::Resize, F::VmState),
         ),
         (
-            on(V::Suspended, None),
+            state(V::Suspended, None),
             vec![Accept(A::LiveMigrate)],
             R::Rejected(A::LiveMigrate, F::VmState),
         ),
         (
-            on(V::Rescued, None),
+            state(V::Rescued, None),
             vec![Accept(A::RebootHard)],
             R::Rejected(A::RebootHard, F::VmState),
         ),
         (
-            on(V::Resized, None),
+            state(V::Resized, None),
             vec![Accept(A::Resize)],
             R::Rejected(A::Resize, F::VmState),
         ),
         (
-            on(V::Error, None),
+            state(V::Error, None),
             vec![Accept(A::Start)],
             R::Rejected(A::Start, F::VmState),
         ),
         (
-            on(V::Error, None),
+            state(V::Error, None),
             vec![Accept(A::Snapshot)],
             R::Rejected(A::Snapshot, F::VmState),
         ),
         (
-            on(V::Error, None),
+            state(V::Error, None),
             vec![Accept(A::ConfirmResize)],
             R::Rejected(A::ConfirmResize, F::VmState),
         ),
         (
-            on(V::Error, Some(T::Deleting)),
+            state(V::Error, Some(T::Deleting)),
             vec![Accept(A::Stop)],
             R::Rejected(A::Stop, F::TaskState),
         ),
         (
-            on(V::Stopped, Some(T::ResizePrep)),
+            state(V::Stopped, Some(T::ResizePrep)),
             vec![Accept(A::Start)],
             R::Rejected(A::Start, F::TaskState),
         ),
@@ -1154,13 +1146,13 @@ fn illegal_event_sequences_give_the_right_transition_error() {
             let next = apply(s, *e).unwrap_or_else(|err| panic!("{s} {e:?}: {err}"));
             // The edge checks explore the reachable set once: hours under miri.
             if !cfg!(miri) {
-                harness::check_edge(s, *e, &Ok(next));
+                oracle::check_edge(s, *e, &Ok(next));
             }
             s = next;
         }
         let err = apply(s, *last).expect_err(&format!("{s} {last:?} must be refused"));
         if !cfg!(miri) {
-            harness::check_edge(s, *last, &Err(err));
+            oracle::check_edge(s, *last, &Err(err));
         }
         let ok = match (want, err) {
             (Refusal::Rejected(action, field), TransitionError::Rejected(r)) => {

@@ -1,13 +1,17 @@
 //! Actions against Nova: preconditions cell by cell, tempest's negative
-//! cases, messages, chains as paths of the relation, outcomes and waits.
+//! cases, messages, chains as paths of the relation, outcomes and waits,
+//! the power sync and restart recovery; and the small set types the
+//! preconditions are made of (`TaskFilter`, `ALLOW_REBOOT`, `ActionSet`).
 
 use nova_states::{
-    apply, reachable_from_build, restart_decision, sync_decision, Action, Event, FailureEffect,
-    PowerState, RejectedField, RestartDecision, ServerState, ServerStatus, SyncDecision, TaskState,
-    TransitionError, VmState, WaitFor,
+    apply, reachable_from_build, restart_decision, sync_decision, Action, ActionSet, Event,
+    FailureEffect, PowerState, RejectedField, RestartDecision, ServerState, ServerStatus,
+    SyncDecision, TaskFilter, TaskState, TransitionError, VmState, WaitFor, ALLOW_REBOOT,
 };
 
-const PRECONDITIONS: &str = include_str!("golden/preconditions.tsv");
+use crate::support::{golden_rows, state};
+
+const PRECONDITIONS: &str = include_str!("../golden/preconditions.tsv");
 
 fn names<T: Copy>(
     all: &[T],
@@ -21,10 +25,9 @@ fn names<T: Copy>(
 fn every_action_cell_matches_novas_decorators() {
     let mut rows = 0;
     let mut cells = 0;
-    for line in PRECONDITIONS.lines().filter(|l| !l.starts_with('#')) {
-        let [action, _method, vms, tasks, launched] = line.split('\t').collect::<Vec<_>>()[..]
-        else {
-            panic!("{line}")
+    for row in golden_rows(PRECONDITIONS) {
+        let [action, _method, vms, tasks, launched] = row[..] else {
+            panic!("{row:?}")
         };
         let action: Action = action.parse().unwrap();
         let vm_ok = |vm: VmState| vms == "*" || vms.split(',').any(|v| v == vm.as_str());
@@ -77,14 +80,6 @@ fn create_and_reset_state_check_no_state() {
         }
     }
     assert!(Action::Create.precondition().vm_states.is_empty());
-}
-
-fn state(vm: VmState, task: Option<TaskState>) -> ServerState {
-    ServerState {
-        vm,
-        task,
-        power: PowerState::Running,
-    }
 }
 
 fn refused(action: Action, vm: VmState, task: Option<TaskState>) -> RejectedField {
@@ -823,4 +818,75 @@ fn allowed_table_agrees_with_every_check() {
             }
         }
     }
+}
+
+#[test]
+fn rejection_lists_every_allowed_state() {
+    // rebuild: @check_instance_state(vm_state=[ACTIVE, STOPPED, ERROR]) (golden table).
+    let r = Action::Rebuild
+        .check(VmState::Paused, None, true)
+        .unwrap_err();
+    assert_eq!(
+        r.to_string(),
+        "instance in vm_state paused: cannot rebuild while the instance is in this state \
+         (allowed: active, stopped, error)"
+    );
+    // resize: task_state=[None] only.
+    let r = Action::Resize
+        .check(VmState::Active, Some(TaskState::Pausing), true)
+        .unwrap_err();
+    assert_eq!(
+        r.to_string(),
+        "instance in task_state pausing: cannot resize while the instance is in this state \
+         (allowed: null)"
+    );
+}
+
+#[test]
+fn task_filter_len_and_emptiness() {
+    let none = TaskFilter::of(&[], false);
+    assert!(none.is_empty());
+    assert_eq!(none.len(), 0);
+    assert_eq!(none.iter().count(), 0);
+
+    let only_null = TaskFilter::of(&[], true);
+    assert!(!only_null.is_empty());
+    assert_eq!(only_null.len(), 1);
+
+    let two = TaskFilter::of(&[TaskState::Pausing, TaskState::Unpausing], false);
+    assert!(!two.is_empty());
+    assert_eq!(two.len(), 2);
+
+    // task_states.py:120-121: three reboot tasks, five other pre-emptable ones, and null.
+    assert!(!ALLOW_REBOOT.is_empty());
+    assert_eq!(ALLOW_REBOOT.len(), 9);
+    assert_eq!(ALLOW_REBOOT.len(), ALLOW_REBOOT.iter().count());
+    assert!(ALLOW_REBOOT.iter().any(|t| t.is_none()));
+}
+
+#[test]
+fn action_set_algebra() {
+    let one = ActionSet::EMPTY.with(Action::Pause);
+    // Adding twice keeps it (a toggle would remove it).
+    let twice = one.with(Action::Pause);
+    assert_eq!(twice, one);
+    assert!(twice.contains(Action::Pause));
+    assert_eq!(twice.len(), 1);
+
+    let two = one.with(Action::Unpause);
+    assert_eq!(two.len(), 2);
+    assert!(!two.is_empty());
+    assert!(ActionSet::EMPTY.is_empty());
+    assert_eq!(ActionSet::EMPTY.len(), 0);
+    assert_eq!(
+        two.iter().collect::<Vec<_>>(),
+        [Action::Pause, Action::Unpause]
+    );
+
+    let all = Action::ALL.iter().fold(ActionSet::EMPTY, |s, a| s.with(*a));
+    assert_eq!(all.len(), Action::ALL.len());
+    assert_eq!(all.iter().count(), Action::ALL.len());
+
+    assert_eq!(format!("{two:?}"), "{Pause, Unpause}");
+    assert_eq!(format!("{:?}", ActionSet::EMPTY), "{}");
 }

@@ -1,0 +1,30 @@
+//! The integration tests, one binary, one module per subject.
+//!
+//! - [`wire`]: every wire name both ways, aliases, unknown names.
+//! - [`projection`]: (vm_state, task_state) to status against Nova's
+//!   golden table, its reverses and the list filter.
+//! - [`actions`]: preconditions against Nova's decorators, messages, chains,
+//!   outcomes, waits, the power sync and restart recovery.
+//! - [`relation`]: the invariants of the transition relation, one named
+//!   test each (docs/invariants.md), and the exhaustive exploration.
+//! - [`documents`]: reading real server documents (tests/data/corpus).
+//! - [`trace`]: the trajectory validator and the capture tracker.
+//! - [`bad_inputs`]: the catalogue of bad inputs, each with its exact
+//!   typed error.
+//! - [`fuzz_replay`]: the committed fuzz seeds replayed through the fuzz
+//!   bodies on stable.
+//!
+//! [`support`] (tests/support/) holds what the modules share with each
+//! other, with the property tests and with the fuzz targets.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod actions;
+mod bad_inputs;
+mod documents;
+mod fuzz_replay;
+mod projection;
+mod relation;
+mod trace;
+mod wire;
