@@ -19,10 +19,11 @@ use std::path::PathBuf;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 
+use nova_states::machine::{all_events, legal_edges, reachable_from_build};
+use nova_states::rules::status_from_raw;
 use nova_states::{
-    all_events, apply, legal_edges, reachable_from_build, status, status_from_raw, Action,
-    Observation, PowerState, ServerDocument, ServerState, ServerStatus, TaskState, Validator,
-    VmState, WaitFor,
+    apply, status, Action, Observation, PowerState, ServerDocument, ServerState, ServerStatus,
+    TaskState, Validator, VmState, WaitFor,
 };
 
 /// The system allocator, counting what this thread allocates.

@@ -2,6 +2,7 @@
 //! triples it passes through and the vm_states it ends in, computed at
 //! compile time from its row's writes, and the views derived from them.
 
+use crate::bits;
 use crate::machine::state::Pair;
 use crate::rules::edge::Branch;
 use crate::wire::action::Action;
@@ -188,6 +189,51 @@ impl Action {
     /// Whether the action started from `start` can be in flight at (vm, task).
     pub fn in_flight_from(self, start: VmState, vm: VmState, task: Option<TaskState>) -> bool {
         self.walk().mid(start, vm) & task_bit(task) != 0
+    }
+
+    /// Whether the action, in flight at `from`, can reach `to` through its own
+    /// writes, without ending and starting again: whether a poll that saw
+    /// `from` and then `to` can be one run of it. Bounded work: a walk over the
+    /// action's few edges with a 516-bit visited set.
+    ///
+    /// ```
+    /// use nova_states::{Action, Pair, TaskState, VmState};
+    /// let at = |task| Pair { vm: VmState::Active, task: Some(task) };
+    /// let snapshot = Action::Snapshot;
+    /// assert!(snapshot.continues(at(TaskState::ImageSnapshot), at(TaskState::ImageUploading)));
+    /// // Back to the first phase: that is a new snapshot, not the same one.
+    /// assert!(!snapshot.continues(at(TaskState::ImageUploading), at(TaskState::ImageSnapshot)));
+    /// ```
+    pub fn continues(self, from: Pair, to: Pair) -> bool {
+        let action = self;
+        let mut seen = [0u64; Pair::COUNT.div_ceil(64)];
+        bits::set(&mut seen, from.index());
+        let mut changed = true;
+        while changed {
+            changed = false;
+            for index in 0..Pair::COUNT {
+                if !bits::get(&seen, index) {
+                    continue;
+                }
+                let Some(at) = Pair::from_index(index) else {
+                    continue;
+                };
+                for edge in action
+                    .edges()
+                    .iter()
+                    .filter(|e| !e.api && !e.end && e.from == at.task)
+                {
+                    let next = Pair {
+                        vm: edge.vm.unwrap_or(at.vm),
+                        task: edge.to,
+                    };
+                    if action.in_flight(next.vm, next.task) && bits::set(&mut seen, next.index()) {
+                        changed = true;
+                    }
+                }
+            }
+        }
+        from == to || bits::get(&seen, to.index())
     }
 
     /// The first task_state the API writes, if any.

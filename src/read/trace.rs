@@ -14,7 +14,6 @@
 //! outside the reachable set, a reported status that is not the projection,
 //! a step nothing explains (a deleted server coming back).
 
-use crate::bits;
 use crate::machine::state::Pair;
 use crate::rules::projection::status;
 use crate::wire::action::Action;
@@ -230,7 +229,7 @@ impl Validator {
                 let continuing = self
                     .current
                     .iter()
-                    .filter(|a| here.contains(*a) && continues(*a, prev, pair))
+                    .filter(|a| here.contains(*a) && a.continues(prev, pair))
                     .fold(ActionSet::EMPTY, |set, a| set.with(a));
                 let (ops, new) = if continuing.is_empty() {
                     // A new operation (or the old one ended between polls).
@@ -303,40 +302,6 @@ impl Validator {
             new_operation: new,
         }
     }
-}
-
-/// Whether `action`, in flight at `from`, can reach `to` through its own
-/// writes (without ending and starting again). Bounded work: a walk over the
-/// action's few edges with a 516-bit visited set.
-pub(crate) fn continues(action: Action, from: Pair, to: Pair) -> bool {
-    let mut seen = [0u64; Pair::COUNT.div_ceil(64)];
-    bits::set(&mut seen, from.index());
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for index in 0..Pair::COUNT {
-            if !bits::get(&seen, index) {
-                continue;
-            }
-            let Some(at) = Pair::from_index(index) else {
-                continue;
-            };
-            for edge in action
-                .edges()
-                .iter()
-                .filter(|e| !e.api && !e.end && e.from == at.task)
-            {
-                let next = Pair {
-                    vm: edge.vm.unwrap_or(at.vm),
-                    task: edge.to,
-                };
-                if action.in_flight(next.vm, next.task) && bits::set(&mut seen, next.index()) {
-                    changed = true;
-                }
-            }
-        }
-    }
-    from == to || bits::get(&seen, to.index())
 }
 
 /// Of `candidates`, those the previous pair could have started.

@@ -3,10 +3,13 @@
 //! the power sync and restart recovery; and the small set types the
 //! preconditions are made of (`TaskFilter`, `ALLOW_REBOOT`, `ActionSet`).
 
+use nova_states::machine::reachable_from_build;
+use nova_states::rules::{
+    restart_decision, sync_decision, FailureEffect, RestartDecision, SyncDecision, ALLOW_REBOOT,
+};
 use nova_states::{
-    apply, reachable_from_build, restart_decision, sync_decision, Action, ActionSet, Event,
-    FailureEffect, PowerState, RejectedField, RestartDecision, ServerState, ServerStatus,
-    SyncDecision, TaskFilter, TaskState, TransitionError, VmState, WaitFor, ALLOW_REBOOT,
+    apply, Action, ActionSet, Event, PowerState, RejectedField, ServerState, ServerStatus,
+    TaskFilter, TaskState, TransitionError, VmState, WaitFor,
 };
 
 use crate::support::{golden_rows, state};

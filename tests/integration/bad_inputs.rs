@@ -13,9 +13,11 @@
 
 use std::collections::HashSet;
 
+use nova_states::rules::FailureEffect;
+use nova_states::wire::Found;
 use nova_states::{
-    apply, Action, Event, FailureEffect, Field, Found, Inconsistency, ParseError, PowerState,
-    RejectedField, ServerDocument, ServerState, ServerStatus, TaskState, TransitionError, VmState,
+    apply, Action, Event, Field, Inconsistency, ParseError, PowerState, RejectedField,
+    ServerDocument, ServerState, ServerStatus, TaskState, TransitionError, VmState,
 };
 use serde_json::error::Category;
 
@@ -322,7 +324,7 @@ fn very_long_strings_are_kept_truncated_on_a_char_boundary() {
                 unreachable!()
             };
             assert_eq!(found.len(), text.len());
-            assert!(found.as_str().len() <= nova_states::FOUND_CAPACITY);
+            assert!(found.as_str().len() <= nova_states::wire::Found::CAPACITY);
             assert!(text.starts_with(found.as_str()));
             assert_eq!(found.is_truncated(), text.len() > found.as_str().len());
             assert!(err.to_string().len() < 2_000, "the message stays short");

@@ -1,9 +1,9 @@
 //! Reading the state part of real server documents (tests/data/corpus),
 //! under the keys Nova's API uses.
 
+use nova_states::read::Shape;
 use nova_states::{
-    Field, Inconsistency, PowerState, Reported, ServerDocument, ServerStatus, Shape, TaskState,
-    VmState,
+    Field, Inconsistency, PowerState, Reported, ServerDocument, ServerStatus, TaskState, VmState,
 };
 use serde::de::value::{Error as ValueError, MapDeserializer};
 use serde::Deserialize;

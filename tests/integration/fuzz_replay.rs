@@ -11,9 +11,8 @@
 
 use std::path::{Path, PathBuf};
 
-use nova_states::{
-    apply, Action, Event, FailureEffect, PowerState, ServerState, TaskState, VmState,
-};
+use nova_states::rules::FailureEffect;
+use nova_states::{apply, Action, Event, PowerState, ServerState, TaskState, VmState};
 
 use crate::support::{fuzz_events, fuzz_parse, fuzz_trace, oracle};
 

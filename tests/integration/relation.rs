@@ -16,9 +16,10 @@ use crate::support::oracle::{
     check_edge, events_list, nova_accepts_task, reachable, ERROR_ACCEPTS, IMAGE_ACTIONS, PREEMPTERS,
 };
 use crate::support::{cells, fuzz_parse, oracle, state};
+use nova_states::machine::{all_events, legal_edges, reachable_from_build, StateSet};
 use nova_states::{
-    all_events, apply, legal_edges, reachable_from_build, Action, Event, PowerState, ServerState,
-    ServerStatus, StateSet, TaskFilter, TaskState, TransitionError, VmState,
+    apply, Action, Event, PowerState, ServerState, ServerStatus, TaskFilter, TaskState,
+    TransitionError, VmState,
 };
 
 type Check = fn(ServerState, Event, &Result<ServerState, TransitionError>);
@@ -77,10 +78,10 @@ fn one_task_at_a_time() {
     // Hard reboot pre-empts exactly ALLOW_REBOOT.
     assert_eq!(
         Action::RebootHard.precondition().task_states,
-        nova_states::ALLOW_REBOOT
+        nova_states::rules::ALLOW_REBOOT
     );
     assert_eq!(
-        nova_states::ALLOW_REBOOT,
+        nova_states::rules::ALLOW_REBOOT,
         TaskFilter::of(&oracle::ALLOW_REBOOT, true)
     );
     on_every_edge(oracle::one_task_at_a_time);
@@ -209,7 +210,7 @@ fn task_writes_follow_chain_and_guards() {
     // Statically: every guarded edge admits its own starting task_state.
     for action in Action::ALL {
         for (i, e) in action.edges().iter().enumerate() {
-            if let (nova_states::Guard::Expect(f), false) = (e.guard, e.api) {
+            if let (nova_states::rules::Guard::Expect(f), false) = (e.guard, e.api) {
                 assert!(
                     f.contains(e.from),
                     "{action} edge {i}: guard refuses its from"
@@ -297,7 +298,7 @@ fn projection_and_reverse_agree() {
 /// power states also by code; serde agrees with both.
 #[test]
 fn parsing_and_printing_agree() {
-    fn both_ways<T>(all: &[T], aliases: &[nova_states::Alias<T>])
+    fn both_ways<T>(all: &[T], aliases: &[nova_states::wire::Alias<T>])
     where
         T: Copy
             + PartialEq
@@ -492,7 +493,7 @@ fn state_indices_are_a_bijection() {
         assert_eq!(s.index(), i, "{s}");
     }
     assert_eq!(ServerState::from_index(ServerState::COUNT), None);
-    let mut set = nova_states::StateSet::EMPTY;
+    let mut set = nova_states::machine::StateSet::EMPTY;
     for s in ServerState::all() {
         assert!(set.insert(s), "{s} collides");
         assert!(set.contains(s));

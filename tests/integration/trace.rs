@@ -3,15 +3,16 @@
 //! operation a new task belongs to), `continues` and `Pair::reaches` that
 //! it is built on, and the capture tracker.
 
+use nova_states::read::CaptureTracker;
 use nova_states::{
-    Action, CaptureTracker, Driver, Observation, Pair, ServerState, ServerStatus, StepKind,
-    TaskState, Validator, Violation, VmState,
+    Action, Driver, Observation, Pair, ServerState, ServerStatus, StepKind, TaskState, Validator,
+    Violation, VmState,
 };
 
 use crate::support::obs;
 use crate::support::pair::{is_admin_reset, pair};
 
-const SEED: &str = include_str!("../../examples/data/seed-snapshot.txt");
+const SEED: &str = include_str!("../../cli/src/data/seed-snapshot.txt");
 
 /// The seed's lines, read by a parser of this test's own.
 fn seed() -> Vec<(String, Observation)> {
@@ -150,7 +151,7 @@ fn skipped_states_are_fine_and_named() {
 #[test]
 fn reachability_agrees_with_the_relation_on_direct_edges() {
     // Every legal edge of the relation (reset-state aside) is a reachable pair step.
-    for (from, event, to) in nova_states::legal_edges() {
+    for (from, event, to) in nova_states::machine::legal_edges() {
         if is_admin_reset(event) {
             continue;
         }
@@ -238,7 +239,7 @@ fn reset_state_targets_are_reachable_without_reset() {
 #[test]
 #[cfg_attr(miri, ignore)] // thousands of walks: minutes under miri
 fn continues_is_a_walk_of_the_actions_own_writes() {
-    use nova_states::{apply, continues, Event, PowerState};
+    use nova_states::{apply, Event, PowerState};
     let pairs: Vec<Pair> = (0..Pair::COUNT).filter_map(Pair::from_index).collect();
     let mut compared = 0;
     for action in Action::ALL {
@@ -297,7 +298,7 @@ fn continues_is_a_walk_of_the_actions_own_writes() {
             ];
             for to in in_flight.iter().chain(others.iter()) {
                 assert_eq!(
-                    continues(action, *from, *to),
+                    action.continues(*from, *to),
                     seen.contains(to),
                     "{action}: {from:?} -> {to:?}"
                 );
@@ -345,7 +346,8 @@ fn a_new_operation_is_the_one_the_previous_state_could_start() {
 
 #[test]
 fn capture_tracker_ignores_operations_without_a_capture() {
-    use nova_states::{CaptureTracker, CaptureWindow, Driver};
+    use nova_states::read::{CaptureTracker, CaptureWindow};
+    use nova_states::Driver;
     let none = CaptureWindow {
         not_yet: None,
         by: None,

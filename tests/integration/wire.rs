@@ -171,7 +171,7 @@ fn unused_and_out_of_range_power_codes_are_refused() {
 
 #[test]
 fn every_alias_parses_to_its_value_and_is_never_printed() {
-    fn check<T>(aliases: &[nova_states::Alias<T>], names: &[&str])
+    fn check<T>(aliases: &[nova_states::wire::Alias<T>], names: &[&str])
     where
         T: Copy + PartialEq + std::fmt::Debug + std::fmt::Display + FromStr<Err = ParseError>,
     {
@@ -247,7 +247,10 @@ fn long_and_multibyte_input_is_kept_truncated_on_a_char_boundary() {
     };
     assert!(found.is_truncated());
     assert_eq!(found.len(), 200);
-    assert_eq!(found.as_str(), "é".repeat(nova_states::FOUND_CAPACITY / 2));
+    assert_eq!(
+        found.as_str(),
+        "é".repeat(nova_states::wire::Found::CAPACITY / 2)
+    );
     assert!(found.to_string().ends_with("... (200 bytes)"));
 }
 

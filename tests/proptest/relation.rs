@@ -19,7 +19,8 @@
 //!
 //! Cases follow `PROPTEST_CASES` (default 256); see docs/testing.md.
 
-use nova_states::{apply, Event, FailureEffect, PowerState, ServerState, VmState};
+use nova_states::rules::FailureEffect;
+use nova_states::{apply, Event, PowerState, ServerState, VmState};
 use proptest::prelude::*;
 use proptest::test_runner::FileFailurePersistence;
 

@@ -19,7 +19,7 @@ pub const MAX_EVENT_BYTES: usize = 1024;
 ///
 /// Decoding, deterministic: a byte `b < 0x80` picks the
 /// `(b % n)`-th of the `n` events the current state accepts (in
-/// [`all_events`](nova_states::all_events) order; never empty, a power
+/// [`all_events`](nova_states::machine::all_events) order; never empty, a power
 /// observation always applies);
 /// a byte `b >= 0x80` and the byte after it (0 if none) pick the
 /// `(((b & 0x7f) << 8 | next) % N)`-th of all `N` events, which the state

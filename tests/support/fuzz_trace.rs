@@ -4,9 +4,8 @@
 //! Shared by the fuzz target (`fuzz/fuzz_targets/trace.rs`, beside
 //! `pair.rs`) and the seed replay of the integration tests.
 
-use nova_states::{
-    all_events, apply, Observation, Pair, ServerState, Validator, Violation, VmState,
-};
+use nova_states::machine::all_events;
+use nova_states::{apply, Observation, Pair, ServerState, Validator, Violation, VmState};
 use std::sync::OnceLock;
 
 use super::pair::{is_admin_reset, pair};

@@ -16,9 +16,11 @@
 
 use std::sync::OnceLock;
 
+use nova_states::machine::all_events;
+use nova_states::rules::{FailureEffect, Guard};
 use nova_states::{
-    all_events, apply, Action, Event, FailureEffect, Guard, RejectedField, ServerState,
-    ServerStatus, TaskState, TransitionError, VmState,
+    apply, Action, Event, RejectedField, ServerState, ServerStatus, TaskState, TransitionError,
+    VmState,
 };
 
 // --- Nova's facts, restated ------------------------------------------------
