@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark of issue 6 beside its baselines, in one table.
+# Every benchmark beside its baselines, in one table.
 #
 #   benches/compare.sh                 print the table (Markdown)
 #   benches/compare.sh --doc           and write it into docs/performance.md

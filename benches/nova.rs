@@ -1,4 +1,4 @@
-//! Benchmarks of the core operations (issue 6), each beside its baselines.
+//! Benchmarks of the core operations, each beside its baselines.
 //!
 //! Every group measures a whole pass over a fixed input list and declares
 //! how many operations the pass holds (`Throughput::Elements`), so the

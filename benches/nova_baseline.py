@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Nova's own algorithm in CPython, timed on the inputs the Rust benches use.
 
-Baseline for benches/nova.rs (issue 6). Written in our own words from what
+Baseline for benches/nova.rs. Written in our own words from what
 Nova does; no code is taken from Nova:
 
 - projection: nova/api/openstack/common.py keeps a dictionary per vm_state

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""One table from a benches/compare.sh run (issue 6).
+"""One table from a benches/compare.sh run.
 
 Reads criterion's results (CRITERION_DIR/<group>/<bench>/new/) and the
 CPython baseline's JSON, and prints, as Markdown: the machine, each
@@ -253,7 +253,7 @@ def report(rust, py):
         + ["", "Median per operation (each benchmark times a whole pass over its inputs "
            "and divides by their number):", ""]
         + table(rust, py)
-        + ["", "Targets (issue 6):", ""]
+        + ["", "Targets:", ""]
         + targets(rust, py)
     )
 

@@ -1,4 +1,4 @@
-//! The trajectory validator (issue 6): observations per second at 1,000 and
+//! The trajectory validator: observations per second at 1,000 and
 //! at 100,000 observations of one polled server. Constant work per step
 //! means the second costs about 100× the first (the report prints the ratio).
 //!

@@ -3,15 +3,14 @@
 # hours; see docs/testing.md for the measured time per mutant).
 #
 #   scripts/mutants.sh                              every mutant of src/
-#   scripts/mutants.sh --file src/status.rs         one file (any cargo-mutants args)
-#   scripts/mutants.sh --list --file src/status.rs  just list the mutants
+#   scripts/mutants.sh --file src/rules/projection.rs         one file (any cargo-mutants args)
+#   scripts/mutants.sh --list --file src/rules/projection.rs  just list the mutants
 #
-# Installs cargo-mutants (cargo install --locked) if it is missing. The tests
-# read ../shared/corpus, which cargo-mutants' usual scratch copy would not
-# have beside it, so the script makes its own copy of this working tree in
-# $MUTANTS_WORK (default: a temp dir) with ../shared linked beside it, and
-# mutates that copy in place, one mutant at a time (--in-place implies one
-# job): the checkout itself is never touched. Results land in mutants.out/
+# Installs cargo-mutants (cargo install --locked) if it is missing. The
+# script makes its own copy of this working tree in $MUTANTS_WORK (default: a
+# temp dir) and mutates that copy in place, one mutant at a time (--in-place
+# implies one job), so the checkout itself is never touched and a reused
+# copy keeps its build. Only the library package is mutated. Results land in mutants.out/
 # here (git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,16 +30,13 @@ mkdir -p "$work/main"
 git ls-files --cached --others --exclude-standard -z |
     tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null |
     tar -xmf - -C "$work/main"
-if [ -d ../shared ] && [ ! -e "$work/shared" ]; then
-    ln -s "$(cd ../shared && pwd)" "$work/shared"
-fi
 echo "== mutating a copy in $work/main"
 
 start=$(date +%s)
 status=0
 (
     cd "$work/main"
-    cargo mutants --in-place --all-features --profile mutants \
+    cargo mutants --in-place --package nova-states --all-features --profile mutants \
         "$@" --output "$work"
 ) || status=$?
 rm -rf "$repo/mutants.out"

@@ -111,7 +111,8 @@ pub enum TransitionError {
 /// no task, writes follow their chain and guards, error accepts only what
 /// Nova accepts from error, power observations never change vm_state) are
 /// written down with their named tests in `docs/invariants.md` and checked
-/// on every edge by `tests/invariants.rs` and the `events` fuzz target.
+/// on every edge by the integration tests' `relation` module and the
+/// `events` fuzz target.
 ///
 /// # Errors
 /// A [`TransitionError`] saying why the event cannot happen here.

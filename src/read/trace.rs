@@ -5,8 +5,8 @@
 //! previous one through the relation ([`crate::apply`]) without an admin's
 //! reset-state; a step that only reset-state explains (to active or error
 //! with no task) is reported as [`Action::ResetState`]. Reachability is a
-//! table generated from the relation (`src/reach_table.rs`, see
-//! [`crate::export::write_reach_table`]), so each step costs a few
+//! table generated from the relation (`src/machine/reach_table.rs`, written
+//! by `cargo xtask codegen`), so each step costs a few
 //! instructions, allocates nothing and needs no I/O.
 //!
 //! The validator also names the operation(s) that explain each step and the

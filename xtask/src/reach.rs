@@ -74,7 +74,7 @@ pub fn reach_tables() -> ([u64; PAIR_WORDS], [[u64; PAIR_WORDS]; Pair::COUNT]) {
 /// Words in a pair bitmap.
 pub const PAIR_WORDS: usize = Pair::COUNT.div_ceil(64);
 
-/// Writes `src/reach_table.rs`.
+/// Writes `src/machine/reach_table.rs`.
 ///
 /// # Errors
 /// Only those of `out`.
