@@ -17,7 +17,7 @@ use nova_states_cli::render::docs::{self, DiagramFormat};
 use nova_states_cli::render::model;
 use serde_json::{json, Value};
 
-const SEED: &str = include_str!("data/seed-snapshot.txt");
+const SEED: &str = include_str!("../../tests/data/seed-snapshot.txt");
 
 const USAGE: &str = "\
 usage: nova-states [COMMAND]
