@@ -30,6 +30,9 @@ pub(crate) struct ActionSpec {
     pub(crate) http: &'static str,
     /// The word the REST layer's 409 message uses, if it maps one.
     pub(crate) conflict_action: Option<&'static str>,
+    /// The HTTP status the controller answers when the state check raises
+    /// `InstanceInvalidState`; `None` where the check accepts every state.
+    pub(crate) refused_with: Option<u16>,
     /// Every task_state write on its success paths, all branches.
     pub(crate) edges: &'static [Edge],
     /// How it fails.
@@ -171,6 +174,53 @@ impl Action {
     /// (HTTP 500), assisted volume snapshots (HTTP 400), create, reset_state.
     pub const fn conflict_action(self) -> Option<&'static str> {
         self.spec().conflict_action
+    }
+
+    /// The HTTP status Nova answers when the state check refuses the
+    /// action (when [`Action::check`] returns a [`Rejection`]), as the
+    /// controller serving [`Action::http`] maps `InstanceInvalidState`:
+    ///
+    /// - 409, through `raise_http_conflict_for_instance_invalid_state`
+    ///   (nova/api/openstack/common.py:330-346), for every action whose
+    ///   [`Action::conflict_action`] is `Some` and whose check can fail;
+    /// - 500 for the SPICE, serial and MKS consoles: their handlers do not
+    ///   catch the exception, and `expected_errors` turns anything
+    ///   unexpected into HTTPInternalServerError
+    ///   (nova/api/openstack/wsgi.py:808-813);
+    /// - 400 for the assisted volume snapshots
+    ///   (assisted_volume_snapshots.py:57-63, 92-98).
+    ///
+    /// `None` where Nova never refuses by state: `create` (no server to
+    /// check), `reset_state` (no check), `delete` and `force_delete` (a
+    /// check that accepts every state, api.py:2807-2808, 2847-2848). Each
+    /// row cites its controller line.
+    ///
+    /// The console rows are the 2.1-2.5 server actions (and, for MKS, which
+    /// has none, `POST /servers/{id}/remote-consoles`). Since microversion
+    /// 2.6 every console, VNC included, is asked for through
+    /// `POST /servers/{id}/remote-consoles`, whose handler catches no
+    /// `InstanceInvalidState` either (remote_consoles.py:167-186): 500 there.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskState, VmState};
+    ///
+    /// // A snapshot while one runs: refused, and the answer is a 409.
+    /// let task = Some(TaskState::ImageUploading);
+    /// assert!(Action::Snapshot.check(VmState::Active, task, true).is_err());
+    /// assert_eq!(Action::Snapshot.refusal_status(), Some(409));
+    ///
+    /// // A SPICE console while the server migrates: the refusal is a 500.
+    /// let task = Some(TaskState::Migrating);
+    /// assert!(Action::GetSpiceConsole.check(VmState::Active, task, true).is_err());
+    /// assert_eq!(Action::GetSpiceConsole.refusal_status(), Some(500));
+    ///
+    /// // force_delete is never refused by state.
+    /// assert_eq!(Action::ForceDelete.refusal_status(), None);
+    /// ```
+    pub const fn refusal_status(self) -> Option<u16> {
+        self.spec().refused_with
     }
 
     /// Every task_state write on the action's success paths, all branches.

@@ -213,6 +213,75 @@ fn messages_are_novas() {
     );
 }
 
+/// Whether the state check can refuse the action at all (some vm_state,
+/// task_state and launched_at it does not accept).
+fn ever_refused(action: Action) -> bool {
+    VmState::ALL.into_iter().any(|vm| {
+        TaskState::ALL_OR_NULL.into_iter().any(|task| {
+            [false, true]
+                .into_iter()
+                .any(|l| !action.accepts(vm, task, l))
+        })
+    })
+}
+
+#[test]
+fn refusal_status_follows_the_controllers() {
+    use Action as A;
+    for action in Action::ALL {
+        let status = action.refusal_status();
+        // A status exactly where the check can refuse (create checks nothing).
+        assert_eq!(
+            status.is_some(),
+            action != A::Create && ever_refused(action),
+            "{action}: {status:?}"
+        );
+        match (action.conflict_action(), status) {
+            // raise_http_conflict_for_instance_invalid_state is a 409
+            // (nova/api/openstack/common.py:346).
+            (Some(_), Some(code)) => assert_eq!(code, 409, "{action}"),
+            // delete: the controller maps 409, the check never refuses.
+            (Some(_), None) => assert_eq!(action, A::Delete),
+            // Not through the conflict helper: the consoles the handlers do
+            // not catch (500, wsgi.py:808-813), the assisted volume
+            // snapshots (400, assisted_volume_snapshots.py:57-63, 92-98).
+            (None, Some(code)) => {
+                let expected = match action {
+                    A::GetSpiceConsole | A::GetSerialConsole | A::GetMksConsole => 500,
+                    A::VolumeSnapshotCreate | A::VolumeSnapshotDelete => 400,
+                    _ => panic!("{action}: {code} without a conflict word"),
+                };
+                assert_eq!(code, expected, "{action}");
+            }
+            (None, None) => assert!(
+                matches!(action, A::Create | A::ForceDelete | A::ResetState),
+                "{action}"
+            ),
+        }
+    }
+    // The 409s are the many; the rest are these five.
+    let not_409: Vec<Action> = Action::ALL
+        .into_iter()
+        .filter(|a| matches!(a.refusal_status(), Some(code) if code != 409))
+        .collect();
+    assert_eq!(
+        not_409,
+        [
+            A::GetSpiceConsole,
+            A::GetSerialConsole,
+            A::GetMksConsole,
+            A::VolumeSnapshotCreate,
+            A::VolumeSnapshotDelete
+        ]
+    );
+    // soft_delete is refused only for a server that never launched, with
+    // the 409 delete's controller maps.
+    assert!(Action::SoftDelete
+        .check(VmState::Active, None, false)
+        .is_err());
+    assert_eq!(Action::SoftDelete.refusal_status(), Some(409));
+}
+
 #[test]
 fn what_can_i_do_now() {
     let now = Action::allowed(VmState::Active, Some(TaskState::ImageUploading), true);

@@ -31,6 +31,9 @@ pub(crate) const SET_ADMIN_PASSWORD: ActionSpec = ActionSpec {
     rest: Some("changePassword"), // admin_password.py:37
     http: SERVER_ACTION,
     conflict_action: Some("changePassword"), // admin_password.py:56-58
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (admin_password.py:39).
+    refused_with: Some(409),
     edges: &one_task(
         T::UpdatingPassword,
         "nova/compute/api.py:4968-4969",
@@ -53,6 +56,9 @@ pub(crate) const GET_VNC_CONSOLE: ActionSpec = ActionSpec {
     rest: Some("os-getVNCConsole"), // remote_consoles.py:41 (2.1-2.5)
     http: SERVER_ACTION,
     conflict_action: Some("get_vnc_console"), // remote_consoles.py:65-67
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (remote_consoles.py:42).
+    refused_with: Some(409),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -73,6 +79,10 @@ pub(crate) const GET_SPICE_CONSOLE: ActionSpec = ActionSpec {
     rest: Some("os-getSPICEConsole"), // remote_consoles.py:73 (2.1-2.5)
     http: SERVER_ACTION,
     conflict_action: None,
+    // 500: the handler catches no InstanceInvalidState
+    // (remote_consoles.py:87-98), so its expected_errors (remote_consoles.py:74)
+    // turns it into HTTPInternalServerError (nova/api/openstack/wsgi.py:808-813).
+    refused_with: Some(500),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -93,6 +103,10 @@ pub(crate) const GET_SERIAL_CONSOLE: ActionSpec = ActionSpec {
     rest: Some("os-getSerialConsole"), // remote_consoles.py:114 (2.1-2.5)
     http: SERVER_ACTION,
     conflict_action: None,
+    // 500: the handler catches no InstanceInvalidState
+    // (remote_consoles.py:127-141), so its expected_errors (remote_consoles.py:115)
+    // turns it into HTTPInternalServerError (nova/api/openstack/wsgi.py:808-813).
+    refused_with: Some(500),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -113,6 +127,10 @@ pub(crate) const GET_MKS_CONSOLE: ActionSpec = ActionSpec {
     rest: None,
     http: "POST /servers/{server_id}/remote-consoles (protocol mks)",
     conflict_action: None,
+    // 500: POST /remote-consoles catches no InstanceInvalidState
+    // (remote_consoles.py:167-186), so its expected_errors (remote_consoles.py:146)
+    // turns it into HTTPInternalServerError (nova/api/openstack/wsgi.py:808-813).
+    refused_with: Some(500),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -138,6 +156,9 @@ pub(crate) const ATTACH_VOLUME: ActionSpec = ActionSpec {
     rest: None,
     http: "POST /servers/{server_id}/os-volume_attachments",
     conflict_action: Some("attach_volume"), // volume_attachments.py:239-241
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (volume_attachments.py:197).
+    refused_with: Some(409),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -163,6 +184,9 @@ pub(crate) const DETACH_VOLUME: ActionSpec = ActionSpec {
     rest: None,
     http: "DELETE /servers/{server_id}/os-volume_attachments/{volume_id}",
     conflict_action: Some("detach_volume"), // volume_attachments.py:439-441
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (volume_attachments.py:393).
+    refused_with: Some(409),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -188,6 +212,9 @@ pub(crate) const SWAP_VOLUME: ActionSpec = ActionSpec {
     rest: None,
     http: "PUT /servers/{server_id}/os-volume_attachments/{volume_id}",
     conflict_action: Some("swap_volume"), // volume_attachments.py:323-325
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (volume_attachments.py:360).
+    refused_with: Some(409),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -213,6 +240,9 @@ pub(crate) const ATTACH_INTERFACE: ActionSpec = ActionSpec {
     rest: None,
     http: "POST /servers/{server_id}/os-interface",
     conflict_action: Some("attach_interface"), // attach_interfaces.py:210-212
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (attach_interfaces.py:144).
+    refused_with: Some(409),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -238,6 +268,9 @@ pub(crate) const DETACH_INTERFACE: ActionSpec = ActionSpec {
     rest: None,
     http: "DELETE /servers/{server_id}/os-interface/{port_id}",
     conflict_action: Some("detach_interface"), // attach_interfaces.py:239-241
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (attach_interfaces.py:217).
+    refused_with: Some(409),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -263,6 +296,9 @@ pub(crate) const DELETE_INSTANCE_METADATA: ActionSpec = ActionSpec {
     rest: None,
     http: "DELETE /servers/{server_id}/metadata/{key}",
     conflict_action: Some("delete metadata"), // server_metadata.py:166-168
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (server_metadata.py:147).
+    refused_with: Some(409),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -288,6 +324,9 @@ pub(crate) const UPDATE_INSTANCE_METADATA: ActionSpec = ActionSpec {
     rest: None,
     http: "PUT /servers/{server_id}/metadata",
     conflict_action: Some("update metadata"), // server_metadata.py:125-127
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (server_metadata.py:101).
+    refused_with: Some(409),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -308,6 +347,9 @@ pub(crate) const VOLUME_SNAPSHOT_CREATE: ActionSpec = ActionSpec {
     rest: None,
     http: "POST /os-assisted-volume-snapshots",
     conflict_action: None,
+    // 400: InstanceInvalidState becomes HTTPBadRequest
+    // (assisted_volume_snapshots.py:57-63), which expected_errors passes (line 38).
+    refused_with: Some(400),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -328,6 +370,9 @@ pub(crate) const VOLUME_SNAPSHOT_DELETE: ActionSpec = ActionSpec {
     rest: None,
     http: "DELETE /os-assisted-volume-snapshots/{snapshot_id}",
     conflict_action: None,
+    // 400: InstanceInvalidState becomes HTTPBadRequest
+    // (assisted_volume_snapshots.py:92-98), which expected_errors passes (line 66).
+    refused_with: Some(400),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,

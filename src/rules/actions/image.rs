@@ -39,6 +39,9 @@ pub(crate) const SNAPSHOT: ActionSpec = ActionSpec {
     rest: Some("createImage"), // servers.py:1426
     http: SERVER_ACTION,
     conflict_action: Some("createImage"), // servers.py:1466-1468
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:1425).
+    refused_with: Some(409),
     edges: &{
         let [a, b, c, d] = image_chain(T::ImageSnapshot);
         [
@@ -80,6 +83,9 @@ pub(crate) const SNAPSHOT_VOLUME_BACKED: ActionSpec = ActionSpec {
     rest: Some("createImage"), // servers.py:1426
     http: SERVER_ACTION,
     conflict_action: Some("createImage"), // servers.py:1466-1468
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:1425).
+    refused_with: Some(409),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -105,6 +111,9 @@ pub(crate) const BACKUP: ActionSpec = ActionSpec {
     rest: Some("createBackup"), // create_backup.py:36
     http: SERVER_ACTION,
     conflict_action: Some("createBackup"), // create_backup.py:76-78
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (create_backup.py:35).
+    refused_with: Some(409),
     edges: &{
         let [a, b, c, d] = image_chain(T::ImageBackup);
         [
@@ -135,6 +144,9 @@ pub(crate) const SHELVE: ActionSpec = ActionSpec {
     rest: Some("shelve"), // shelve.py:40
     http: SERVER_ACTION,
     conflict_action: Some("shelve"), // shelve.py:58-60
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (shelve.py:39).
+    refused_with: Some(409),
     edges: &[
         api(None, T::Shelving, NULL, "nova/compute/api.py:4553-4561"),
         // The driver's image callbacks, renamed by _shelve_instance (manager.py:7584-7594).
@@ -218,6 +230,9 @@ pub(crate) const SHELVE_OFFLOAD: ActionSpec = ActionSpec {
     rest: Some("shelveOffload"), // shelve.py:70
     http: SERVER_ACTION,
     conflict_action: Some("shelveOffload"), // shelve.py:84-87
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (shelve.py:69).
+    refused_with: Some(409),
     edges: &[
         // Also written by the periodic _poll_shelved_instances (manager.py:10998-10999).
         api(
@@ -254,6 +269,9 @@ pub(crate) const UNSHELVE: ActionSpec = ActionSpec {
     rest: Some("unshelve"), // shelve.py:94
     http: SERVER_ACTION,
     conflict_action: Some("unshelve"), // shelve.py:143-145
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (shelve.py:93).
+    refused_with: Some(409),
     edges: &[
         api(None, T::Unshelving, NULL, "nova/compute/api.py:4805-4806"),
         step(

@@ -39,6 +39,8 @@ pub(crate) const CREATE: ActionSpec = ActionSpec {
     rest: None,
     http: "POST /servers",
     conflict_action: None,
+    // Never refused by state: there is no server to check (api.py:2242).
+    refused_with: None,
     edges: &[
         // BuildRequest and then the cell row: building / scheduling / NOSTATE
         // (api.py:1210-1211, 2146-2147; conductor/manager.py:1741).
@@ -150,6 +152,10 @@ pub(crate) const DELETE: ActionSpec = ActionSpec {
     rest: None,
     http: "DELETE /servers/{server_id}",
     conflict_action: Some("delete"), // servers.py:938-940
+    // Never refused by state: check_instance_state(vm_state=None, task_state=None,
+    // must_have_launched=False) accepts every state (api.py:2807-2808); the
+    // controller's 409 (servers.py:938-940) is soft_delete's.
+    refused_with: None,
     edges: DELETE_EDGES,
     failures: Failures {
         effects: &[F::Error],
@@ -166,6 +172,9 @@ pub(crate) const SOFT_DELETE: ActionSpec = ActionSpec {
     rest: None,
     http: "DELETE /servers/{server_id}",
     conflict_action: Some("delete"), // servers.py:938-940
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:925).
+    refused_with: Some(409),
     edges: &[
         api(
             None,
@@ -206,6 +215,9 @@ pub(crate) const FORCE_DELETE: ActionSpec = ActionSpec {
     rest: Some("forceDelete"), // deferred_delete.py:56
     http: SERVER_ACTION,
     conflict_action: None,
+    // Never refused by state: check_instance_state(task_state=None,
+    // must_have_launched=False) accepts every state (api.py:2847-2848).
+    refused_with: None,
     edges: DELETE_EDGES,
     failures: Failures {
         effects: &[F::Error],
@@ -227,6 +239,9 @@ pub(crate) const RESTORE: ActionSpec = ActionSpec {
     rest: Some("restore"), // deferred_delete.py:37
     http: SERVER_ACTION,
     conflict_action: Some("restore"), // deferred_delete.py:50-52
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (deferred_delete.py:36).
+    refused_with: Some(409),
     edges: &[
         api(None, T::Restoring, NULL, "nova/compute/api.py:2830-2833"),
         finish(
@@ -270,6 +285,8 @@ pub(crate) const RESET_STATE: ActionSpec = ActionSpec {
     rest: Some("os-resetState"), // admin_actions.py:68
     http: SERVER_ACTION,
     conflict_action: None,
+    // Never refused by state: os-resetState checks none (admin_actions.py:71-91).
+    refused_with: None,
     edges: &[
         Edge {
             api: true,

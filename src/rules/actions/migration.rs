@@ -125,6 +125,9 @@ pub(crate) const RESIZE: ActionSpec = ActionSpec {
     rest: Some("resize"), // servers.py:1150
     http: SERVER_ACTION,
     conflict_action: Some("resize"), // servers.py:1188-1190
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:1149).
+    refused_with: Some(409),
     edges: RESIZE_EDGES,
     failures: Failures {
         effects: REVERT_OR_ERROR,
@@ -147,6 +150,9 @@ pub(crate) const MIGRATE: ActionSpec = ActionSpec {
     rest: Some("migrate"), // migrate_server.py:42
     http: SERVER_ACTION,
     conflict_action: Some("migrate"), // migrate_server.py:75-77
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (migrate_server.py:41).
+    refused_with: Some(409),
     edges: RESIZE_EDGES,
     failures: Failures {
         effects: REVERT_OR_ERROR,
@@ -169,6 +175,9 @@ pub(crate) const CONFIRM_RESIZE: ActionSpec = ActionSpec {
     rest: Some("confirmResize"), // servers.py:1082
     http: SERVER_ACTION,
     conflict_action: Some("confirmResize"), // servers.py:1100-1102
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:1081).
+    refused_with: Some(409),
     edges: &[
         Edge {
             api: false,
@@ -215,6 +224,9 @@ pub(crate) const REVERT_RESIZE: ActionSpec = ActionSpec {
     rest: Some("revertResize"), // servers.py:1106
     http: SERVER_ACTION,
     conflict_action: Some("revertResize"), // servers.py:1124-1126
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:1105).
+    refused_with: Some(409),
     edges: &[
         api(
             None,
@@ -285,6 +297,9 @@ pub(crate) const REBUILD: ActionSpec = ActionSpec {
     rest: Some("rebuild"), // servers.py:1240
     http: SERVER_ACTION,
     conflict_action: Some("rebuild"), // servers.py:1346-1348
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:1239).
+    refused_with: Some(409),
     edges: &{
         let [a, b, c, d, e, f, g, h] = rebuild_tail(&[V::Active, V::Error], &[V::Stopped]);
         [
@@ -319,6 +334,9 @@ pub(crate) const EVACUATE: ActionSpec = ActionSpec {
     rest: Some("evacuate"), // evacuate.py:81
     http: SERVER_ACTION,
     conflict_action: Some("evacuate"), // evacuate.py:154-156
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (evacuate.py:80).
+    refused_with: Some(409),
     edges: &{
         // target_state stopped (2.95+) applies unless the server is in error
         // (manager.py:4079-4086; evacuate.py:111-122).
@@ -362,6 +380,9 @@ pub(crate) const LIVE_MIGRATE: ActionSpec = ActionSpec {
     rest: Some("os-migrateLive"), // migrate_server.py:95
     http: SERVER_ACTION,
     conflict_action: Some("os-migrateLive"), // migrate_server.py:170-172
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (migrate_server.py:94).
+    refused_with: Some(409),
     // vm_state kept (active or paused); power from the destination.
     edges: &one_task(
         T::Migrating,
@@ -390,6 +411,9 @@ pub(crate) const LIVE_MIGRATE_FORCE_COMPLETE: ActionSpec = ActionSpec {
     rest: None,
     http: "POST /servers/{server_id}/migrations/{migration_id}/action (force_complete)",
     conflict_action: Some("force_complete"), // server_migrations.py:116-118
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (server_migrations.py:96).
+    refused_with: Some(409),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
@@ -414,6 +438,9 @@ pub(crate) const LIVE_MIGRATE_ABORT: ActionSpec = ActionSpec {
     rest: None,
     http: "DELETE /servers/{server_id}/migrations/{migration_id}",
     conflict_action: Some("abort live migration"), // server_migrations.py:210-212
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (server_migrations.py:195).
+    refused_with: Some(409),
     edges: &[
         // Cancelled in the queue (manager.py:9947-9949) or rolled back after
         // abortJob (manager.py:10597-10600): vm_state kept.

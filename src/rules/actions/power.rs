@@ -44,6 +44,9 @@ pub(crate) const STOP: ActionSpec = ActionSpec {
     rest: Some("os-stop"), // servers.py:1557
     http: SERVER_ACTION,
     conflict_action: Some("stop"), // servers.py:1571-1574
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:1556).
+    refused_with: Some(409),
     edges: &[
         api(None, T::PoweringOff, NULL, "nova/compute/api.py:2857-2859"),
         finish(
@@ -74,6 +77,9 @@ pub(crate) const START: ActionSpec = ActionSpec {
     rest: Some("os-start"), // servers.py:1537
     http: SERVER_ACTION,
     conflict_action: Some("start"), // servers.py:1551-1553
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:1536).
+    refused_with: Some(409),
     edges: &one_task(
         T::PoweringOn,
         "nova/compute/api.py:2880-2881",
@@ -101,6 +107,9 @@ pub(crate) const REBOOT_SOFT: ActionSpec = ActionSpec {
     rest: Some("reboot"), // servers.py:1130
     http: SERVER_ACTION,
     conflict_action: Some("reboot"), // servers.py:1144-1146
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:1129).
+    refused_with: Some(409),
     edges: &[
         api(None, T::Rebooting, NULL, "nova/compute/api.py:3650-3652"),
         // soft_reboot_states (task_states.py:124).
@@ -144,6 +153,9 @@ pub(crate) const REBOOT_HARD: ActionSpec = ActionSpec {
     rest: Some("reboot"), // servers.py:1130
     http: SERVER_ACTION,
     conflict_action: Some("reboot"), // servers.py:1144-1146
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:1129).
+    refused_with: Some(409),
     edges: &[
         api(
             None,
@@ -193,6 +205,9 @@ pub(crate) const PAUSE: ActionSpec = ActionSpec {
     rest: Some("pause"), // pause_server.py:35
     http: SERVER_ACTION,
     conflict_action: Some("pause"), // pause_server.py:49-51
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (pause_server.py:34).
+    refused_with: Some(409),
     edges: &one_task(
         T::Pausing,
         "nova/compute/api.py:4829-4830",
@@ -220,6 +235,9 @@ pub(crate) const UNPAUSE: ActionSpec = ActionSpec {
     rest: Some("unpause"), // pause_server.py:59
     http: SERVER_ACTION,
     conflict_action: Some("unpause"), // pause_server.py:72-74
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (pause_server.py:58).
+    refused_with: Some(409),
     edges: &one_task(
         T::Unpausing,
         "nova/compute/api.py:4838-4839",
@@ -247,6 +265,9 @@ pub(crate) const SUSPEND: ActionSpec = ActionSpec {
     rest: Some("suspend"), // suspend_server.py:34
     http: SERVER_ACTION,
     conflict_action: Some("suspend"), // suspend_server.py:48-50
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (suspend_server.py:33).
+    refused_with: Some(409),
     edges: &one_task(
         T::Suspending,
         "nova/compute/api.py:4865-4866",
@@ -274,6 +295,9 @@ pub(crate) const RESUME: ActionSpec = ActionSpec {
     rest: Some("resume"), // suspend_server.py:60
     http: SERVER_ACTION,
     conflict_action: Some("resume"), // suspend_server.py:73-75
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (suspend_server.py:59).
+    refused_with: Some(409),
     // vm := system_metadata['old_vm_state'] saved by suspend, which only
     // runs from active (manager.py:7476, 7527-7534; api.py:4862).
     edges: &one_task(
@@ -303,6 +327,9 @@ pub(crate) const RESCUE: ActionSpec = ActionSpec {
     rest: Some("rescue"), // rescue.py:43
     http: SERVER_ACTION,
     conflict_action: Some("rescue"), // rescue.py:73-75
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (rescue.py:42).
+    refused_with: Some(409),
     edges: &one_task(
         T::Rescuing,
         "nova/compute/api.py:4939-4940",
@@ -330,6 +357,9 @@ pub(crate) const UNRESCUE: ActionSpec = ActionSpec {
     rest: Some("unrescue"), // rescue.py:89
     http: SERVER_ACTION,
     conflict_action: Some("unrescue"), // rescue.py:102-105
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (rescue.py:88).
+    refused_with: Some(409),
     // Always active, even if the server was stopped before the rescue.
     edges: &one_task(
         T::Unrescuing,
@@ -358,6 +388,9 @@ pub(crate) const TRIGGER_CRASH_DUMP: ActionSpec = ActionSpec {
     rest: Some("trigger_crash_dump"), // servers.py:1576
     http: SERVER_ACTION,
     conflict_action: Some("trigger_crash_dump"), // servers.py:1593-1596
+    // 409: nova/api/openstack/common.py:346, passed by the method's
+    // expected_errors (servers.py:1578).
+    refused_with: Some(409),
     // No task_state written (api.py and manager.py at the lines
     // cited on the precondition; e.g. trigger_crash_dump
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
