@@ -105,7 +105,9 @@
 //!
 //! # Generated documentation
 //!
-//! `docs/states.md`, `docs/status.md`, `docs/actions.md`, the diagrams in
+//! `docs/states.md`, `docs/status.md`, `docs/actions.md`, `docs/matrix.md`
+//! (every possible state against every action, with the HTTP status of each
+//! refusal, [`Action::refusal_status`]), the diagrams in
 //! `docs/diagrams/`, `docs/model.json` and the reachability table behind
 //! [`Pair::reaches`] are written from the tables by `cargo xtask codegen`,
 //! a tool outside this crate; a test fails when one drifts.

@@ -10,7 +10,7 @@ use std::fmt::{self, Write};
 
 use nova_states::Action;
 use nova_states_cli::render::docs::{self, DiagramFormat};
-use nova_states_cli::render::model;
+use nova_states_cli::render::{matrix, model};
 
 pub mod reach;
 
@@ -27,6 +27,8 @@ pub enum Generated {
     Status,
     /// `docs/actions.md`.
     Actions,
+    /// `docs/matrix.md`.
+    Matrix,
     /// `docs/diagrams/overview.{md,dot}`.
     Overview(DiagramFormat),
     /// `docs/diagrams/<action>.{md,dot}`, for actions that write task states.
@@ -42,6 +44,7 @@ impl Generated {
             Generated::States,
             Generated::Status,
             Generated::Actions,
+            Generated::Matrix,
             Generated::Overview(DiagramFormat::Mermaid),
             Generated::Overview(DiagramFormat::Dot),
         ];
@@ -69,6 +72,7 @@ impl Generated {
             Generated::States => "docs/states.md".into(),
             Generated::Status => "docs/status.md".into(),
             Generated::Actions => "docs/actions.md".into(),
+            Generated::Matrix => "docs/matrix.md".into(),
             Generated::Overview(f) => format!("docs/diagrams/overview.{}", ext(f)),
             Generated::ActionDiagram(a, f) => format!("docs/diagrams/{}.{}", a, ext(f)),
         }
@@ -87,6 +91,7 @@ impl Generated {
             Generated::States => docs::states_md(&mut out),
             Generated::Status => docs::status_md(&mut out),
             Generated::Actions => docs::actions_md(&mut out),
+            Generated::Matrix => matrix::matrix_md(&mut out),
             Generated::Overview(DiagramFormat::Mermaid) => mermaid_page(
                 &mut out,
                 "Overview: how actions move a server between vm_states",

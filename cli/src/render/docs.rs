@@ -244,7 +244,8 @@ pub fn actions_md(out: &mut dyn Write) -> fmt::Result {
         "For each action: what Nova checks before accepting it (the decorator in nova/compute/api.py), \
          every task_state write on its success paths with the compare-and-swap guard it uses, how it \
          ends, how it fails, where the guest disk is captured, and what a client should wait for. \
-         Diagrams: [overview](diagrams/overview.md) and one per action in [diagrams/](diagrams/).\n\n",
+         Diagrams: [overview](diagrams/overview.md) and one per action in [diagrams/](diagrams/). \
+         Every state against every action, with the HTTP status of each refusal: [matrix.md](matrix.md).\n\n",
     )?;
     for a in Action::ALL {
         action_section(out, a)?;
@@ -277,12 +278,16 @@ fn action_section(out: &mut dyn Write, a: Action) -> fmt::Result {
         if pre.must_have_launched { "yes" } else { "no" },
         pre.source
     )?;
-    match a.conflict_action() {
-        Some(word) => writeln!(
+    match (a.refusal_status(), a.conflict_action()) {
+        (Some(409), Some(word)) => writeln!(
             out,
             "- Refusal: 409 \"Cannot '{word}' instance <id> while it is in <field> <value>\""
         )?,
-        None => writeln!(out, "- Refusal: not mapped to 409 by its controller")?,
+        (Some(code), _) => writeln!(
+            out,
+            "- Refusal: HTTP {code} (the controller does not map it to 409)"
+        )?,
+        (None, _) => writeln!(out, "- Refusal: never refused by state")?,
     }
     if a.edges().is_empty() {
         out.write_str("- Writes no task_state.\n")?;

@@ -6,7 +6,8 @@
 //!    with its wire name.
 //! 2. Add its row to the family file here: the precondition (the decorator,
 //!    cited at its `def`), the method name, the REST words, the HTTP request,
-//!    the 409 word, every task_state write with its guard and branch, the
+//!    the 409 word, the HTTP status the controller answers to a refusal by
+//!    state, every task_state write with its guard and branch, the
 //!    failures, and for image-taking actions the upload task states. Cite the
 //!    `path:line` of every fact at the pinned commit.
 //! 3. Add the arm in `Action::spec` (`src/rules/spec.rs`): the build fails
