@@ -180,6 +180,19 @@ impl Action {
 
     /// Whether the action, started from some vm_state, can be in flight at
     /// (vm, task) (after its API write and before its end).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskState, VmState};
+    ///
+    /// let uploading = Some(TaskState::ImageUploading);
+    /// assert!(Action::Snapshot.in_flight(VmState::Active, uploading));
+    /// assert!(Action::Snapshot.in_flight(VmState::Paused, uploading));
+    /// assert!(!Action::Snapshot.in_flight(VmState::Active, Some(TaskState::ResizePrep)));
+    /// // With no task, nothing is in flight.
+    /// assert!(!Action::Snapshot.in_flight(VmState::Active, None));
+    /// ```
     pub fn in_flight(self, vm: VmState, task: Option<TaskState>) -> bool {
         VmState::ALL
             .iter()
@@ -187,6 +200,17 @@ impl Action {
     }
 
     /// Whether the action started from `start` can be in flight at (vm, task).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskState, VmState};
+    ///
+    /// // A resize keeps the vm_state it started from while it migrates.
+    /// let migrating = Some(TaskState::ResizeMigrating);
+    /// assert!(Action::Resize.in_flight_from(VmState::Stopped, VmState::Stopped, migrating));
+    /// assert!(!Action::Resize.in_flight_from(VmState::Stopped, VmState::Active, migrating));
+    /// ```
     pub fn in_flight_from(self, start: VmState, vm: VmState, task: Option<TaskState>) -> bool {
         self.walk().mid(start, vm) & task_bit(task) != 0
     }
@@ -237,12 +261,38 @@ impl Action {
     }
 
     /// The first task_state the API writes, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskState};
+    ///
+    /// assert_eq!(Action::Snapshot.sets_task_state(), Some(TaskState::ImageSnapshotPending));
+    /// assert_eq!(Action::Stop.sets_task_state(), Some(TaskState::PoweringOff));
+    /// // Attaching a volume writes no task state.
+    /// assert_eq!(Action::AttachVolume.sets_task_state(), None);
+    /// ```
     pub fn sets_task_state(self) -> Option<TaskState> {
         self.edges().iter().find(|e| e.api).and_then(|e| e.to)
     }
 
     /// The task states of the main path, in order, for "phase n of m"
     /// (branches and repeated rounds folded in).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskState as T};
+    ///
+    /// let phases: Vec<T> = Action::Snapshot.phases().collect();
+    /// assert_eq!(
+    ///     phases,
+    ///     [T::ImageSnapshotPending, T::ImageSnapshot, T::ImagePendingUpload, T::ImageUploading]
+    /// );
+    /// let phases: Vec<T> = Action::Backup.phases().collect();
+    /// assert_eq!(phases, [T::ImageBackup, T::ImagePendingUpload, T::ImageUploading]);
+    /// assert_eq!(Action::AttachVolume.phases().count(), 0);
+    /// ```
     pub fn phases(self) -> impl Iterator<Item = TaskState> {
         let edges = self.edges();
         edges.iter().enumerate().filter_map(|(i, e)| {
@@ -253,6 +303,17 @@ impl Action {
     }
 
     /// Phase n of m of `task` in `action`'s main path.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskState};
+    ///
+    /// assert_eq!(Action::Snapshot.phase_of(TaskState::ImageUploading), Some((4, 4)));
+    /// assert_eq!(Action::Backup.phase_of(TaskState::ImageUploading), Some((3, 3)));
+    /// // Not a task of this action.
+    /// assert_eq!(Action::Snapshot.phase_of(TaskState::ResizePrep), None);
+    /// ```
     pub fn phase_of(self, task: TaskState) -> Option<(u8, u8)> {
         let total = self.phases().count();
         let n = self.phases().position(|t| t == task)?;
@@ -265,6 +326,20 @@ impl Pair {
     /// nothing is in flight, except for a server still `building` (the build
     /// passes through a moment with no task between scheduling and networking,
     /// nova/compute/manager.py:2479-2482).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, Pair, TaskState, VmState};
+    ///
+    /// // image_uploading: a snapshot or a backup (shelve has its own names).
+    /// let pair = Pair { vm: VmState::Active, task: Some(TaskState::ImageUploading) };
+    /// let running = pair.in_flight();
+    /// assert!(running.contains(Action::Snapshot) && running.contains(Action::Backup));
+    /// assert!(!running.contains(Action::Shelve));
+    /// // No task: nothing in flight.
+    /// assert!(Pair { vm: VmState::Active, task: None }.in_flight().is_empty());
+    /// ```
     pub fn in_flight(self) -> ActionSet {
         let pair = self;
         if pair.task.is_none() && pair.vm != VmState::Building {

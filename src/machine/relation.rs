@@ -114,8 +114,18 @@ pub enum TransitionError {
 /// on every edge by the integration tests' `relation` module and the
 /// `events` fuzz target.
 ///
+/// The relation is that of a server that has launched (`launched_at`
+/// set): [`Event::Accept`] and the API writes check the precondition as
+/// [`Action::check`] does with `launched = true`, so for a server that
+/// never launched (still building, or in error after a failed build) it
+/// accepts actions Nova refuses. It knows nothing of locks
+/// (`@check_instance_lock`), policy, quotas, hosts or microversions,
+/// which Nova checks besides the state (see [`Action::check`]).
+///
 /// # Errors
 /// A [`TransitionError`] saying why the event cannot happen here.
+///
+/// # Examples
 ///
 /// ```
 /// use nova_states::{apply, Action, Event, ServerState, TaskState, VmState, PowerState};

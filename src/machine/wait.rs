@@ -45,6 +45,20 @@ pub struct WaitFor {
 impl WaitFor {
     /// Derives the sets for `action` started from `start` (all empty when
     /// the action does not accept `start`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, ServerStatus, VmState, WaitFor};
+    ///
+    /// // Shelve ends in either of two statuses.
+    /// let w = WaitFor::new(Action::Shelve, VmState::Active);
+    /// assert!(w.done.contains(ServerStatus::Shelved));
+    /// assert!(w.done.contains(ServerStatus::ShelvedOffloaded));
+    /// // Unshelve does not start from active: nothing to wait for.
+    /// let w = WaitFor::new(Action::Unshelve, VmState::Active);
+    /// assert!(w.in_progress.is_empty() && w.done.is_empty());
+    /// ```
     pub fn new(action: Action, start: VmState) -> WaitFor {
         let mut in_progress = StatusSet::EMPTY;
         let mut failed = StatusSet::EMPTY;
@@ -84,6 +98,18 @@ impl WaitFor {
     }
 
     /// Statuses in more than one set: check task_state (and fault) too.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, ServerStatus, VmState, WaitFor};
+    ///
+    /// // A stop from ERROR shows ERROR while it runs and after it fails.
+    /// let w = WaitFor::new(Action::Stop, VmState::Error);
+    /// assert_eq!(w.ambiguous().iter().collect::<Vec<_>>(), [ServerStatus::Error]);
+    /// // A resize's statuses tell on their own.
+    /// assert!(WaitFor::new(Action::Resize, VmState::Active).ambiguous().is_empty());
+    /// ```
     pub fn ambiguous(&self) -> StatusSet {
         self.done
             .intersection(self.failed)

@@ -32,6 +32,16 @@ pub struct CaptureTracker {
 
 impl CaptureTracker {
     /// A tracker for `driver`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::read::{CaptureTracker, CaptureWindow};
+    /// use nova_states::Driver;
+    ///
+    /// let tracker = CaptureTracker::new(Driver::VMware);
+    /// assert_eq!(tracker.window(), CaptureWindow { not_yet: None, by: None });
+    /// ```
     pub const fn new(driver: Driver) -> CaptureTracker {
         CaptureTracker {
             driver,
@@ -44,6 +54,25 @@ impl CaptureTracker {
     }
 
     /// Feeds the observation at `index` and the validator's step for it.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::read::{CaptureTracker, CaptureWindow};
+    /// use nova_states::{Driver, Observation, TaskState as T, Validator, VmState};
+    ///
+    /// let polls = [None, Some(T::ImageSnapshot), Some(T::ImagePendingUpload), Some(T::ImageUploading), None];
+    /// let mut validator = Validator::new();
+    /// let mut tracker = CaptureTracker::new(Driver::LibvirtStandard);
+    /// for (index, task) in polls.into_iter().enumerate() {
+    ///     let obs = Observation { vm: VmState::Active, task, power: None, status: None };
+    ///     let step = validator.observe(obs)?;
+    ///     tracker.feed(index, &obs, &step);
+    /// }
+    /// // Not captured yet at poll 2 (image_pending_upload), captured by poll 3.
+    /// assert_eq!(tracker.window(), CaptureWindow { not_yet: Some(2), by: Some(3) });
+    /// # Ok::<(), nova_states::Violation>(())
+    /// ```
     pub fn feed(&mut self, index: usize, obs: &Observation, step: &Step) {
         let capture = step
             .operations
@@ -77,6 +106,25 @@ impl CaptureTracker {
     }
 
     /// The window found so far for the last image-taking operation.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::read::{CaptureTracker, CaptureWindow};
+    /// use nova_states::{Driver, Observation, TaskState as T, Validator, VmState};
+    ///
+    /// // With RBD direct snapshots the disk is read until the task ends.
+    /// let polls = [None, Some(T::ImageSnapshot), Some(T::ImagePendingUpload), Some(T::ImageUploading), None];
+    /// let mut validator = Validator::new();
+    /// let mut tracker = CaptureTracker::new(Driver::LibvirtRbdDirect);
+    /// for (index, task) in polls.into_iter().enumerate() {
+    ///     let obs = Observation { vm: VmState::Active, task, power: None, status: None };
+    ///     let step = validator.observe(obs)?;
+    ///     tracker.feed(index, &obs, &step);
+    /// }
+    /// assert_eq!(tracker.window(), CaptureWindow { not_yet: Some(3), by: Some(4) });
+    /// # Ok::<(), nova_states::Violation>(())
+    /// ```
     pub const fn window(&self) -> CaptureWindow {
         self.window
     }

@@ -31,11 +31,31 @@ pub enum Reported<T> {
 
 impl<T: Copy> Reported<T> {
     /// Whether the key is present (`null` included).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Reported, VmState};
+    ///
+    /// assert!(Reported::Value(VmState::Active).is_present());
+    /// assert!(Reported::<VmState>::Null.is_present()); // the key is there, as null
+    /// assert!(!Reported::<VmState>::Absent.is_present());
+    /// ```
     pub const fn is_present(&self) -> bool {
         !matches!(self, Reported::Absent)
     }
 
     /// The value, if there is one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Reported, TaskState};
+    ///
+    /// assert_eq!(Reported::Value(TaskState::Deleting).value(), Some(TaskState::Deleting));
+    /// assert_eq!(Reported::<TaskState>::Null.value(), None);
+    /// assert_eq!(Reported::<TaskState>::Absent.value(), None);
+    /// ```
     pub const fn value(&self) -> Option<T> {
         match self {
             Reported::Value(value) => Some(*value),
@@ -211,6 +231,28 @@ impl ServerDocument {
     ///
     /// # Errors
     /// The first [`Inconsistency`] found.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::read::Shape;
+    /// use nova_states::{PowerState, Reported, ServerDocument, ServerStatus, TaskState, VmState};
+    ///
+    /// let doc = ServerDocument {
+    ///     status: Reported::Value(ServerStatus::Active),
+    ///     vm_state: Reported::Value(VmState::Active),
+    ///     task_state: Reported::Value(TaskState::ImageUploading),
+    ///     power_state: Reported::Value(PowerState::Running),
+    ///     ..ServerDocument::EMPTY
+    /// };
+    /// let seen = doc.assess()?;
+    /// assert_eq!(seen.shape, Shape::Full);
+    /// assert_eq!(seen.derived, Some(ServerStatus::Active));
+    /// // A fault on an ACTIVE server: Nova shows faults only with ERROR or DELETED.
+    /// let faulty = ServerDocument { has_fault: true, ..doc };
+    /// assert!(faulty.assess().is_err());
+    /// # Ok::<(), nova_states::Inconsistency>(())
+    /// ```
     pub fn assess(&self) -> Result<Assessment, Inconsistency> {
         let reported = match self.status {
             Reported::Null => return Err(Inconsistency::NullStatus),
@@ -276,12 +318,47 @@ impl ServerDocument {
     }
 
     /// Whether Nova could have produced this document.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Reported, ServerDocument, ServerStatus};
+    ///
+    /// let bare = ServerDocument {
+    ///     status: Reported::Value(ServerStatus::Active),
+    ///     ..ServerDocument::EMPTY
+    /// };
+    /// assert!(bare.is_consistent());
+    /// // Nova always shows a status string.
+    /// let null = ServerDocument { status: Reported::Null, ..ServerDocument::EMPTY };
+    /// assert!(!null.is_consistent());
+    /// ```
     pub fn is_consistent(&self) -> bool {
         self.assess().is_ok()
     }
 
     /// The status to believe: the derived one when the states are there,
     /// else the reported one.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{PowerState, Reported, ServerDocument, ServerStatus, VmState};
+    ///
+    /// // The states win over the reported status.
+    /// let doc = ServerDocument {
+    ///     status: Reported::Value(ServerStatus::Active),
+    ///     vm_state: Reported::Value(VmState::Stopped),
+    ///     task_state: Reported::Null,
+    ///     power_state: Reported::Value(PowerState::Shutdown),
+    ///     ..ServerDocument::EMPTY
+    /// };
+    /// assert!(!doc.is_consistent());
+    /// assert_eq!(doc.effective_status(), Some(ServerStatus::Shutoff));
+    /// // Without them, the status is all there is.
+    /// let bare = ServerDocument { vm_state: Reported::Absent, ..doc };
+    /// assert_eq!(bare.effective_status(), Some(ServerStatus::Active));
+    /// ```
     pub fn effective_status(&self) -> Option<ServerStatus> {
         match self.vm_state {
             Reported::Value(vm) => Some(status(vm, self.task_state.value())),

@@ -38,6 +38,20 @@ pub struct Observation {
 
 impl Observation {
     /// The (vm_state, task_state) pair.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Observation, Pair, TaskState, VmState};
+    ///
+    /// let obs = Observation {
+    ///     vm: VmState::Active,
+    ///     task: Some(TaskState::Rebooting),
+    ///     power: None,
+    ///     status: None,
+    /// };
+    /// assert_eq!(obs.pair(), Pair { vm: VmState::Active, task: Some(TaskState::Rebooting) });
+    /// ```
     pub const fn pair(&self) -> Pair {
         Pair {
             vm: self.vm,
@@ -150,6 +164,17 @@ impl Default for Validator {
 
 impl Validator {
     /// A validator that has seen nothing.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Validator;
+    ///
+    /// let v = Validator::new();
+    /// assert!(v.current().is_empty());
+    /// assert_eq!(v.start(), None);
+    /// assert_eq!(v, Validator::default());
+    /// ```
     pub const fn new() -> Validator {
         Validator {
             prev: None,
@@ -160,11 +185,40 @@ impl Validator {
     }
 
     /// The operations believed in flight now.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, Observation, TaskState, Validator, VmState};
+    ///
+    /// let obs = |task| Observation { vm: VmState::Stopped, task, power: None, status: None };
+    /// let mut v = Validator::new();
+    /// v.observe(obs(None))?;
+    /// v.observe(obs(Some(TaskState::PoweringOn)))?;
+    /// assert_eq!(v.current().iter().collect::<Vec<_>>(), [Action::Start]);
+    /// v.observe(Observation { vm: VmState::Active, ..obs(None) })?;
+    /// assert!(v.current().is_empty()); // it ended
+    /// # Ok::<(), nova_states::Violation>(())
+    /// ```
     pub const fn current(&self) -> ActionSet {
         self.current
     }
 
     /// The vm_state the operation in flight started from, when seen.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Observation, TaskState, Validator, VmState};
+    ///
+    /// let obs = |task| Observation { vm: VmState::Stopped, task, power: None, status: None };
+    /// let mut v = Validator::new();
+    /// v.observe(obs(None))?;
+    /// assert_eq!(v.start(), None); // nothing in flight
+    /// v.observe(obs(Some(TaskState::PoweringOn)))?;
+    /// assert_eq!(v.start(), Some(VmState::Stopped));
+    /// # Ok::<(), nova_states::Violation>(())
+    /// ```
     pub const fn start(&self) -> Option<VmState> {
         self.start
     }
@@ -174,6 +228,29 @@ impl Validator {
     /// # Errors
     /// The first [`Violation`] the observation shows. The validator then
     /// keeps its previous position, so a caller may report and go on.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Observation, ServerStatus, StepKind, Validator, Violation, VmState};
+    ///
+    /// let mut v = Validator::new();
+    /// let active = Observation {
+    ///     vm: VmState::Active,
+    ///     task: None,
+    ///     power: None,
+    ///     status: Some(ServerStatus::Active),
+    /// };
+    /// assert_eq!(v.observe(active)?.kind, StepKind::First);
+    /// assert_eq!(v.observe(active)?.kind, StepKind::Unchanged);
+    /// // A status Nova would not show for these states.
+    /// let wrong = Observation { status: Some(ServerStatus::Shutoff), ..active };
+    /// assert!(matches!(
+    ///     v.observe(wrong),
+    ///     Err(Violation::StatusMismatch { reported: ServerStatus::Shutoff, .. })
+    /// ));
+    /// # Ok::<(), Violation>(())
+    /// ```
     pub fn observe(&mut self, obs: Observation) -> Result<Step, Violation> {
         let pair = obs.pair();
         if !pair.is_possible() {

@@ -28,6 +28,24 @@ pub enum SyncDecision {
 
 /// The power sync's decision for a server whose database says (vm, task)
 /// when the hypervisor reports `observed`.
+///
+/// # Examples
+///
+/// ```
+/// use nova_states::rules::{sync_decision, SyncDecision};
+/// use nova_states::{PowerState, TaskState, VmState};
+///
+/// // An active server found shut down is stopped by the sync.
+/// assert_eq!(sync_decision(VmState::Active, None, PowerState::Shutdown), SyncDecision::Stop);
+/// // A stopped server found running is forced off.
+/// assert_eq!(sync_decision(VmState::Stopped, None, PowerState::Running), SyncDecision::ForceStop);
+/// // While a task runs, the sync touches nothing.
+/// let uploading = Some(TaskState::ImageUploading);
+/// assert_eq!(
+///     sync_decision(VmState::Active, uploading, PowerState::Shutdown),
+///     SyncDecision::SkipTaskInFlight
+/// );
+/// ```
 pub const fn sync_decision(
     vm: VmState,
     task: Option<TaskState>,
@@ -97,6 +115,27 @@ pub enum RestartDecision {
 
 /// What a compute restart decides for a state, given the hypervisor's
 /// power state, and the state it leaves.
+///
+/// # Examples
+///
+/// ```
+/// use nova_states::rules::{restart_decision, RestartDecision};
+/// use nova_states::{PowerState, ServerState, TaskState, VmState};
+///
+/// // A build left in flight ends in error.
+/// let (decision, after) = restart_decision(ServerState::BUILD_REQUEST, PowerState::NoState);
+/// assert_eq!(decision, RestartDecision::BuildToError);
+/// assert_eq!((after.vm, after.task), (VmState::Error, None));
+/// // A snapshot left in flight loses its task; the server stays active.
+/// let uploading = ServerState {
+///     vm: VmState::Active,
+///     task: Some(TaskState::ImageUploading),
+///     power: PowerState::Running,
+/// };
+/// let (decision, after) = restart_decision(uploading, PowerState::Running);
+/// assert_eq!(decision, RestartDecision::ClearTask);
+/// assert_eq!((after.vm, after.task), (VmState::Active, None));
+/// ```
 pub const fn restart_decision(
     state: ServerState,
     driver: PowerState,

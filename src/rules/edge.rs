@@ -64,6 +64,17 @@ pub enum Branch {
 
 impl Branch {
     /// A short description.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::rules::Branch;
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(Branch::OffloadNow.describe(), "shelved_offload_time = 0 (default)");
+    /// // Shelve's writes include the default branch that offloads at once.
+    /// assert!(Action::Shelve.edges().iter().any(|e| e.branch == Branch::OffloadNow));
+    /// ```
     pub const fn describe(self) -> &'static str {
         match self {
             Branch::Always => "always",

@@ -24,6 +24,17 @@ pub enum FailureEffect {
 
 impl FailureEffect {
     /// A short description.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::rules::FailureEffect;
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(FailureEffect::ClearTask.describe(), "task_state back to null, vm_state kept");
+    /// // A failed stop only clears its task.
+    /// assert_eq!(Action::Stop.failures().effects, [FailureEffect::ClearTask]);
+    /// ```
     pub const fn describe(self) -> &'static str {
         match self {
             FailureEffect::ClearTask => "task_state back to null, vm_state kept",
@@ -82,6 +93,15 @@ impl Driver {
     ];
 
     /// A short name.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Driver;
+    ///
+    /// assert_eq!(Driver::VMware.as_str(), "VMware");
+    /// assert_eq!(Driver::LibvirtRbdDirect.as_str(), "libvirt RBD direct snapshot");
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Driver::LibvirtStandard => "libvirt (non-RBD)",

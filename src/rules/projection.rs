@@ -220,6 +220,20 @@ impl ServerStatus {
     }
 
     /// What `GET /servers?status=<self>` filters on. See [`ListFilter`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{status, ServerStatus, TaskState, VmState};
+    ///
+    /// // ?status=SHUTOFF also returns stopped servers being resized...
+    /// let shutoff = ServerStatus::Shutoff.list_filter();
+    /// let resizing = (VmState::Stopped, Some(TaskState::ResizePrep));
+    /// assert!(shutoff.matches(resizing.0, resizing.1));
+    /// assert_eq!(status(resizing.0, resizing.1), ServerStatus::Resize);
+    /// // ...and ?status=UNKNOWN is refused.
+    /// assert!(ServerStatus::Unknown.list_filter().is_rejected());
+    /// ```
     pub const fn list_filter(self) -> ListFilter {
         ListFilter::for_statuses(&[self])
     }
@@ -261,6 +275,22 @@ pub struct ListFilter {
 
 impl ListFilter {
     /// The filter Nova builds for `?status=s1&status=s2...`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{ListFilter, ServerStatus, TaskState, VmState};
+    ///
+    /// // REBOOT alone filters on the reboot task states...
+    /// let reboot = ListFilter::for_statuses(&[ServerStatus::Reboot]);
+    /// assert!(reboot.matches(VmState::Active, Some(TaskState::Rebooting)));
+    /// assert!(!reboot.matches(VmState::Active, None));
+    /// // ...but asked with SHUTOFF the task filter is dropped for both:
+    /// // every active and every stopped server comes back.
+    /// let both = ListFilter::for_statuses(&[ServerStatus::Reboot, ServerStatus::Shutoff]);
+    /// assert!(both.task_states.is_none());
+    /// assert!(both.matches(VmState::Active, None));
+    /// ```
     pub const fn for_statuses(statuses: &[ServerStatus]) -> ListFilter {
         let mut vm_states = VmStateSet::EMPTY;
         let mut task_states = TaskStateSet::EMPTY;
@@ -297,11 +327,32 @@ impl ListFilter {
     /// name Nova does not know). Since microversion 2.38 the API answers
     /// 400 "Invalid status value"; before, an empty list
     /// (servers.py:221-226).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{ListFilter, ServerStatus};
+    ///
+    /// assert!(ServerStatus::Unknown.list_filter().is_rejected());
+    /// assert!(ListFilter::for_statuses(&[]).is_rejected());
+    /// assert!(!ServerStatus::Active.list_filter().is_rejected());
+    /// ```
     pub const fn is_rejected(self) -> bool {
         self.vm_states.is_empty()
     }
 
     /// Whether a server with this vm_state and task_state is returned.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{ServerStatus, TaskState, VmState};
+    ///
+    /// let rebuild = ServerStatus::Rebuild.list_filter();
+    /// assert!(rebuild.matches(VmState::Error, Some(TaskState::Rebuilding)));
+    /// // A task filter never matches a null task_state.
+    /// assert!(!rebuild.matches(VmState::Error, None));
+    /// ```
     pub const fn matches(self, vm: VmState, task: Option<TaskState>) -> bool {
         if !self.vm_states.contains(vm) {
             return false;

@@ -22,6 +22,16 @@ pub enum RejectedField {
 
 impl RejectedField {
     /// Nova's `attr` for the field.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, RejectedField, VmState};
+    ///
+    /// let refused = Action::Restore.check(VmState::Active, None, true).unwrap_err();
+    /// assert_eq!(refused.field, RejectedField::VmState);
+    /// assert_eq!(refused.field.as_str(), "vm_state");
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             RejectedField::VmState => "vm_state",
@@ -77,6 +87,19 @@ impl fmt::Display for Allowed {
 impl Rejection {
     /// The offending value as Nova formats it (`None` for null, as Python
     /// prints it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskState, VmState};
+    ///
+    /// let uploading = Some(TaskState::ImageUploading);
+    /// let refused = Action::Snapshot.check(VmState::Active, uploading, true).unwrap_err();
+    /// assert_eq!(refused.state_text(), "image_uploading");
+    /// // A null task_state prints as Python prints it.
+    /// let refused = Action::LiveMigrateAbort.check(VmState::Active, None, true).unwrap_err();
+    /// assert_eq!(refused.state_text(), "None");
+    /// ```
     pub const fn state_text(&self) -> &'static str {
         match self.field {
             RejectedField::VmState => self.vm_state.as_str(),
@@ -90,6 +113,17 @@ impl Rejection {
 
     /// Whether Nova's `state` is null, so that the REST layer falls back to
     /// its generic wording.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, VmState};
+    ///
+    /// let refused = Action::LiveMigrateAbort.check(VmState::Active, None, true).unwrap_err();
+    /// assert!(refused.state_is_null());
+    /// let refused = Action::Restore.check(VmState::Active, None, true).unwrap_err();
+    /// assert!(!refused.state_is_null());
+    /// ```
     pub const fn state_is_null(&self) -> bool {
         match self.field {
             RejectedField::VmState => false,
@@ -99,6 +133,18 @@ impl Rejection {
     }
 
     /// Nova's `InstanceInvalidState` text (nova/exception.py:509-511).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, VmState};
+    ///
+    /// let refused = Action::RebootSoft.check(VmState::Stopped, None, true).unwrap_err();
+    /// assert_eq!(
+    ///     refused.nova_message("u-1").to_string(),
+    ///     "Instance u-1 in vm_state stopped. Cannot _soft_reboot while the instance is in this state."
+    /// );
+    /// ```
     pub fn nova_message<'a>(&'a self, instance_uuid: &'a str) -> impl fmt::Display + 'a {
         NovaMessage(self, instance_uuid)
     }
@@ -106,7 +152,27 @@ impl Rejection {
     /// The 409 message the REST layer sends
     /// (nova/api/openstack/common.py:330-346), including its fallback when
     /// the state found is null. For actions whose controller maps no 409
-    /// ([`Action::conflict_action`] is `None`) the action's name is used.
+    /// ([`Action::conflict_action`] is `None`) the action's name is used;
+    /// Nova does not send this text for them, and answers another status
+    /// ([`Action::refusal_status`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, VmState};
+    ///
+    /// let refused = Action::RebootSoft.check(VmState::Stopped, None, true).unwrap_err();
+    /// assert_eq!(
+    ///     refused.conflict_message("u-1").to_string(),
+    ///     "Cannot 'reboot' instance u-1 while it is in vm_state stopped"
+    /// );
+    /// // A null state: the REST layer's generic wording.
+    /// let refused = Action::LiveMigrateAbort.check(VmState::Active, None, true).unwrap_err();
+    /// assert_eq!(
+    ///     refused.conflict_message("u-1").to_string(),
+    ///     "Instance u-1 is in an invalid state for 'abort live migration'"
+    /// );
+    /// ```
     pub fn conflict_message<'a>(&'a self, server_id: &'a str) -> impl fmt::Display + 'a {
         ConflictMessage(self, server_id)
     }

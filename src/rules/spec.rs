@@ -143,6 +143,18 @@ impl Action {
 
     /// The state precondition, exactly as the method's decorator declares
     /// it (nova/compute/api.py @ 00a030403f67; the line is the `def`).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, VmState};
+    ///
+    /// let pre = Action::Restore.precondition();
+    /// assert_eq!(pre.vm_states.iter().collect::<Vec<_>>(), [VmState::SoftDeleted]);
+    /// assert!(pre.task_states.contains(None));
+    /// assert!(pre.must_have_launched);
+    /// assert_eq!(pre.source, "nova/compute/api.py:2815-2816");
+    /// ```
     #[inline]
     pub const fn precondition(self) -> Precondition {
         self.spec().precondition
@@ -150,6 +162,16 @@ impl Action {
 
     /// The name of the decorated method, which Nova puts in the
     /// `InstanceInvalidState` message (`method=f.__name__`, api.py:161).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(Action::Snapshot.api_method(), "snapshot");
+    /// // Reboot is split in two here; Nova's methods say which.
+    /// assert_eq!(Action::RebootSoft.api_method(), "_soft_reboot");
+    /// ```
     pub const fn api_method(self) -> &'static str {
         self.spec().api_method
     }
@@ -157,11 +179,31 @@ impl Action {
     /// The name in `POST /servers/{id}/action` (`None` for actions that are
     /// not server actions: DELETE, volume attachments, interfaces, metadata,
     /// migrations, remote consoles, create).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(Action::Snapshot.rest(), Some("createImage"));
+    /// assert_eq!(Action::ForceDelete.rest(), Some("forceDelete"));
+    /// // DELETE /servers/{id} is no server action.
+    /// assert_eq!(Action::Delete.rest(), None);
+    /// ```
     pub const fn rest(self) -> Option<&'static str> {
         self.spec().rest
     }
 
     /// The HTTP request that starts the action.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(Action::Delete.http(), "DELETE /servers/{server_id}");
+    /// assert_eq!(Action::Stop.http(), "POST /servers/{server_id}/action");
+    /// ```
     pub const fn http(self) -> &'static str {
         self.spec().http
     }
@@ -172,6 +214,17 @@ impl Action {
     /// says. `None` where the controller does not map an invalid state to
     /// 409: force_delete (cannot be refused), the SPICE/serial/MKS consoles
     /// (HTTP 500), assisted volume snapshots (HTTP 400), create, reset_state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(Action::Snapshot.conflict_action(), Some("createImage"));
+    /// assert_eq!(Action::LiveMigrateAbort.conflict_action(), Some("abort live migration"));
+    /// // The SPICE console's controller maps no 409.
+    /// assert_eq!(Action::GetSpiceConsole.conflict_action(), None);
+    /// ```
     pub const fn conflict_action(self) -> Option<&'static str> {
         self.spec().conflict_action
     }
@@ -225,11 +278,35 @@ impl Action {
 
     /// Every task_state write on the action's success paths, all branches.
     /// Empty for actions that write no task state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskState, VmState};
+    ///
+    /// let edges = Action::Stop.edges();
+    /// // The API writes powering-off; the compute service ends it, stopped.
+    /// assert!(edges[0].api);
+    /// assert_eq!(edges[0].to, Some(TaskState::PoweringOff));
+    /// assert_eq!(edges.last().map(|e| (e.to, e.vm)), Some((None, Some(VmState::Stopped))));
+    /// assert!(Action::AttachVolume.edges().is_empty());
+    /// ```
     pub const fn edges(self) -> &'static [Edge] {
         self.spec().edges
     }
 
     /// How a failure of the action ends.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::rules::FailureEffect;
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(Action::Stop.failures().effects, [FailureEffect::ClearTask]);
+    /// // A failed build leaves the server in error.
+    /// assert_eq!(Action::Create.failures().effects, [FailureEffect::Error]);
+    /// ```
     pub const fn failures(self) -> Failures {
         self.spec().failures
     }
@@ -237,6 +314,22 @@ impl Action {
     /// Where the guest disk has been captured, for image-taking actions
     /// (`None` for the others and for `snapshot_volume_backed`, whose
     /// volume snapshots are taken before the API answers, api.py:3560-3631).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, Driver, TaskState};
+    ///
+    /// // libvirt (non-RBD): during the second image_pending_upload.
+    /// let c = Action::Snapshot.disk_capture(Driver::LibvirtStandard).unwrap();
+    /// assert_eq!((c.during, c.occurrence), (TaskState::ImagePendingUpload, 2));
+    /// assert_eq!(c.safe_from, Some(TaskState::ImageUploading));
+    /// // RBD direct snapshot: safe only once the task ends.
+    /// let c = Action::Snapshot.disk_capture(Driver::LibvirtRbdDirect).unwrap();
+    /// assert_eq!(c.safe_from, None);
+    /// // Volume-backed: the volumes are snapshotted before the API answers.
+    /// assert!(Action::SnapshotVolumeBacked.disk_capture(Driver::VMware).is_none());
+    /// ```
     pub const fn disk_capture(self, driver: Driver) -> Option<DiskCapture> {
         match self.spec().image_tasks {
             Some((pending, uploading)) => Some(outcome::capture(driver, pending, uploading)),
@@ -246,6 +339,18 @@ impl Action {
 
     /// The vm_states the action can start from: those its precondition
     /// accepts (`building` for `create`, which has no server to check).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, VmState};
+    ///
+    /// assert_eq!(Action::Stop.starts(), Action::Stop.precondition().vm_states);
+    /// assert!(Action::Stop.starts().contains(VmState::Error));
+    /// // create checks no state but starts as building.
+    /// assert!(Action::Create.precondition().vm_states.is_empty());
+    /// assert_eq!(Action::Create.starts().iter().collect::<Vec<_>>(), [VmState::Building]);
+    /// ```
     pub const fn starts(self) -> VmStateSet {
         match self.spec().starts {
             Some(starts) => starts,
@@ -256,8 +361,26 @@ impl Action {
     /// Checks the precondition, in Nova's order: vm_state, then
     /// task_state, then `launched_at` (api.py:156-174).
     ///
+    /// `launched` is whether the server's `launched_at` is set, i.e. it
+    /// booted once. It is not in the three `OS-EXT-STS` fields (the API
+    /// shows it as `OS-SRV-USG:launched_at`, views/servers.py:343-345): a
+    /// server still `building` has not launched, nor has one whose first
+    /// build failed and is now in `error`; pass `false` for those, or
+    /// actions that need it (most do, see
+    /// [`Precondition::must_have_launched`]) are wrongly accepted.
+    ///
+    /// Only the server's state is checked. Nova also refuses a **locked**
+    /// server to non-admins (`@check_instance_lock`, api.py:245-251, placed
+    /// above the state check on the methods it guards, e.g. api.py:2806-2807,
+    /// so it is checked first), and requests that policy, quotas, a down
+    /// compute host or the microversion rule out; none of these is modelled.
+    /// What Nova answers for a refusal by state is
+    /// [`Action::refusal_status`].
+    ///
     /// # Errors
     /// A [`Rejection`] naming the field, the value found and what was allowed.
+    ///
+    /// # Examples
     ///
     /// ```
     /// use nova_states::{Action, RejectedField, TaskState, VmState};
@@ -269,6 +392,11 @@ impl Action {
     ///     err.conflict_message("c2d5da0a").to_string(),
     ///     "Cannot 'createImage' instance c2d5da0a while it is in task_state image_uploading"
     /// );
+    /// assert_eq!(Action::Snapshot.check(VmState::Active, None, true), Ok(()));
+    ///
+    /// // The same server before it ever launched: refused on launched_at.
+    /// let err = Action::Snapshot.check(VmState::Active, None, false).unwrap_err();
+    /// assert_eq!(err.field, RejectedField::LaunchedAt);
     /// ```
     #[inline]
     pub const fn check(
@@ -297,6 +425,17 @@ impl Action {
     }
 
     /// Whether the action is accepted in this state.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, VmState};
+    ///
+    /// assert!(Action::Start.accepts(VmState::Stopped, None, true));
+    /// assert!(!Action::Start.accepts(VmState::Active, None, true));
+    /// // A server that never launched cannot be started.
+    /// assert!(!Action::Start.accepts(VmState::Stopped, None, false));
+    /// ```
     #[inline]
     pub const fn accepts(self, vm: VmState, task: Option<TaskState>, launched: bool) -> bool {
         self.check(vm, task, launched).is_ok()

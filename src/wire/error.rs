@@ -23,6 +23,16 @@ pub enum Field {
 
 impl Field {
     /// The short name Nova uses for the field (`vm_state`, `task_state`, ...).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Field, VmState};
+    ///
+    /// assert_eq!(Field::PowerState.as_str(), "power_state");
+    /// let err = "soft_deleted_x".parse::<VmState>().unwrap_err();
+    /// assert_eq!(err.field().as_str(), "vm_state");
+    /// ```
     pub const fn as_str(self) -> &'static str {
         match self {
             Field::VmState => "vm_state",
@@ -34,6 +44,15 @@ impl Field {
     }
 
     /// The key under which the field appears in a server document.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Field;
+    ///
+    /// assert_eq!(Field::TaskState.document_key(), "OS-EXT-STS:task_state");
+    /// assert_eq!(Field::Status.document_key(), "status");
+    /// ```
     pub const fn document_key(self) -> &'static str {
         match self {
             Field::VmState => "OS-EXT-STS:vm_state",
@@ -45,6 +64,16 @@ impl Field {
     }
 
     /// The canonical values the field accepts, in Nova's order.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Field, VmState};
+    ///
+    /// assert_eq!(Field::VmState.expected(), VmState::NAMES);
+    /// assert!(Field::TaskState.expected().contains(&"powering-off"));
+    /// assert!(!Field::TaskState.expected().contains(&"powering_off")); // an alias
+    /// ```
     pub const fn expected(self) -> &'static [&'static str] {
         match self {
             Field::VmState => &crate::VmState::NAMES,
@@ -78,6 +107,21 @@ impl Found {
     pub const CAPACITY: usize = 48;
 
     /// Keeps (a prefix of) `text`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::wire::Found;
+    ///
+    /// let found = Found::new("soft_deleted");
+    /// assert_eq!(found.as_str(), "soft_deleted");
+    /// assert!(!found.is_truncated());
+    /// // Long input keeps a prefix and remembers the length.
+    /// let long = "x".repeat(100);
+    /// let found = Found::new(&long);
+    /// assert_eq!(found.as_str().len(), Found::CAPACITY);
+    /// assert_eq!(found.len(), 100);
+    /// ```
     pub fn new(text: &str) -> Self {
         let mut kept = text.len().min(Found::CAPACITY);
         while !text.is_char_boundary(kept) {
@@ -96,6 +140,19 @@ impl Found {
     }
 
     /// The kept text (all of it unless [`Found::is_truncated`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::wire::Found;
+    ///
+    /// // 61 bytes: "a" and thirty 2-byte "é". Byte 48 falls inside an "é",
+    /// // so the kept prefix stops at 47.
+    /// let text = format!("a{}", "é".repeat(30));
+    /// let found = Found::new(&text);
+    /// assert_eq!(found.as_str().len(), 47);
+    /// assert!(text.starts_with(found.as_str()));
+    /// ```
     pub fn as_str(&self) -> &str {
         let bytes = self.buf.get(..usize::from(self.kept)).unwrap_or_default();
         // The prefix was cut on a char boundary of valid UTF-8.
@@ -103,16 +160,48 @@ impl Found {
     }
 
     /// The length in bytes of the original input.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::wire::Found;
+    ///
+    /// assert_eq!(Found::new("build").len(), 5);
+    /// assert_eq!(Found::new(&"y".repeat(70)).len(), 70);
+    /// ```
     pub const fn len(&self) -> usize {
         self.len
     }
 
     /// Whether the original input was empty.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::wire::Found;
+    /// use nova_states::{ParseError, VmState};
+    ///
+    /// assert!(Found::new("").is_empty());
+    /// // An empty vm_state is an error that says it was empty.
+    /// match "".parse::<VmState>() {
+    ///     Err(ParseError::Unknown { found, .. }) => assert!(found.is_empty()),
+    ///     other => panic!("{other:?}"),
+    /// }
+    /// ```
     pub const fn is_empty(&self) -> bool {
         self.len == 0
     }
 
     /// Whether only a prefix of the input was kept.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::wire::Found;
+    ///
+    /// assert!(!Found::new("active").is_truncated());
+    /// assert!(Found::new(&"z".repeat(Found::CAPACITY + 1)).is_truncated());
+    /// ```
     pub const fn is_truncated(&self) -> bool {
         self.len > self.kept as usize
     }
@@ -191,6 +280,15 @@ pub enum ParseError {
 
 impl ParseError {
     /// The field the rejected value was meant for.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Field, PowerState, TaskState};
+    ///
+    /// assert_eq!("powering_of".parse::<TaskState>().unwrap_err().field(), Field::TaskState);
+    /// assert_eq!(PowerState::from_code(5).unwrap_err().field(), Field::PowerState);
+    /// ```
     pub const fn field(&self) -> Field {
         match self {
             ParseError::Unknown { field, .. } => *field,

@@ -51,6 +51,16 @@ macro_rules! wire_enum {
 
             /// Position in [`Self::ALL`]: a dense index in `0..COUNT` (not
             /// the discriminant, which for power states is Nova's code).
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::", stringify!($Name), " as T;")]
+            ///
+            /// for (i, value) in T::ALL.into_iter().enumerate() {
+            ///     assert_eq!(value.index(), i);
+            /// }
+            /// ```
             pub const fn index(self) -> usize {
                 let mut position = 0;
                 $(
@@ -63,6 +73,21 @@ macro_rules! wire_enum {
             }
 
             /// The wire name, exactly as Nova writes it.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::", stringify!($Name), " as T;")]
+            ///
+            /// for value in T::ALL {
+            ///     assert_eq!(value.to_string(), value.as_str());
+            ///     assert_eq!(T::from_wire(value.as_str()), Some(value));
+            /// }
+            /// // Aliases are read, never written.
+            /// for alias in T::ALIASES {
+            ///     assert_ne!(alias.value.as_str(), alias.spelling);
+            /// }
+            /// ```
             pub const fn as_str(self) -> &'static str {
                 match self {
                     $( Self::$Var => $wire, )*
@@ -71,6 +96,20 @@ macro_rules! wire_enum {
 
             /// The value whose wire name is exactly `name` (no alias, case
             /// as Nova writes it). This is what Nova's own dictionaries match.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::", stringify!($Name), " as T;")]
+            ///
+            /// let first = T::ALL[0];
+            /// assert_eq!(T::from_wire(first.as_str()), Some(first));
+            /// assert_eq!(T::from_wire("no such name"), None);
+            /// // Aliases are not wire names.
+            /// for alias in T::ALIASES {
+            ///     assert_eq!(T::from_wire(alias.spelling), None);
+            /// }
+            /// ```
             pub fn from_wire(name: &str) -> Option<Self> {
                 match name {
                     $( $wire => Some(Self::$Var), )*
@@ -83,6 +122,22 @@ macro_rules! wire_enum {
             /// # Errors
             /// [`ParseError::Unknown`](crate::ParseError::Unknown), naming the
             /// field, what was found and the accepted names.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::", stringify!($Name), " as T;")]
+            /// use nova_states::Field;
+            ///
+            /// for value in T::ALL {
+            ///     assert_eq!(T::parse(value.as_str()), Ok(value));
+            /// }
+            /// for alias in T::ALIASES {
+            ///     assert_eq!(T::parse(alias.spelling), Ok(alias.value));
+            /// }
+            /// let err = T::parse("no such name").unwrap_err();
+            #[doc = concat!("assert_eq!(err.field(), Field::", stringify!($field), ");")]
+            /// ```
             pub fn parse(text: &str) -> Result<Self, $crate::wire::error::ParseError> {
                 if let Some(value) = Self::from_wire(text) {
                     return Ok(value);

@@ -52,6 +52,17 @@ wire_enum! {
 
 impl PowerState {
     /// Nova's integer code.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::PowerState;
+    ///
+    /// assert_eq!(PowerState::Crashed.code(), 6);
+    /// for power in PowerState::ALL {
+    ///     assert_eq!(PowerState::from_code(power.code().into()), Ok(power));
+    /// }
+    /// ```
     pub const fn code(self) -> u8 {
         self as u8
     }
@@ -61,6 +72,16 @@ impl PowerState {
     /// # Errors
     /// [`ParseError::UnusedPowerCode`] for 2 and 5,
     /// [`ParseError::PowerCodeOutOfRange`] for anything outside 0..=7.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{ParseError, PowerState};
+    ///
+    /// assert_eq!(PowerState::from_code(1), Ok(PowerState::Running));
+    /// assert_eq!(PowerState::from_code(2), Err(ParseError::UnusedPowerCode { code: 2 }));
+    /// assert_eq!(PowerState::from_code(-1), Err(ParseError::PowerCodeOutOfRange { code: -1 }));
+    /// ```
     pub const fn from_code(code: i128) -> Result<PowerState, ParseError> {
         match code {
             0 => Ok(PowerState::NoState),
@@ -80,6 +101,22 @@ impl PowerState {
     ///
     /// # Errors
     /// As [`PowerState::from_code`] for a number, [`ParseError::Unknown`] otherwise.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Field, ParseError, PowerState};
+    ///
+    /// assert_eq!(PowerState::parse_code_or_name("6"), Ok(PowerState::Crashed));
+    /// assert_eq!(PowerState::parse_code_or_name("crashed"), Ok(PowerState::Crashed));
+    /// assert_eq!(PowerState::parse_code_or_name("Crashed"), Ok(PowerState::Crashed)); // an alias
+    /// assert_eq!(
+    ///     PowerState::parse_code_or_name("5"),
+    ///     Err(ParseError::UnusedPowerCode { code: 5 })
+    /// );
+    /// let err = PowerState::parse_code_or_name("crash").unwrap_err();
+    /// assert_eq!(err.field(), Field::PowerState);
+    /// ```
     pub fn parse_code_or_name(text: &str) -> Result<PowerState, ParseError> {
         let digits = text.strip_prefix('-').unwrap_or(text);
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {

@@ -21,6 +21,17 @@ macro_rules! state_set {
             pub const FULL: Self = Self::from_slice(&$Item::ALL);
 
             /// The set holding exactly `items`.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::wire::{", stringify!($Set), " as S, ", stringify!($Item), " as I};")]
+            ///
+            /// let set = S::from_slice(&[I::ALL[0], I::ALL[1], I::ALL[0]]);
+            /// assert_eq!(set.len(), 2);
+            /// assert!(set.contains(I::ALL[1]));
+            /// assert!(!set.contains(I::ALL[2]));
+            /// ```
             pub const fn from_slice(items: &[$Item]) -> Self {
                 let mut bits: $Bits = 0;
                 let mut rest = items;
@@ -33,50 +44,144 @@ macro_rules! state_set {
 
             /// The set with these raw bits (see [`Self::bits`]); bits past
             /// the last item are dropped.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::wire::{", stringify!($Set), " as S, ", stringify!($Item), " as I};")]
+            ///
+            /// let set = S::from_slice(&[I::ALL[1], I::ALL[2]]);
+            /// assert_eq!(S::from_bits(set.bits()), set);
+            /// // Bits past the last item are dropped.
+            /// assert_eq!(S::from_bits(!0), S::FULL);
+            /// ```
             pub const fn from_bits(bits: $Bits) -> Self {
                 $Set(bits & Self::FULL.0)
             }
 
             /// This set with `item` added.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::wire::{", stringify!($Set), " as S, ", stringify!($Item), " as I};")]
+            ///
+            /// let set = S::EMPTY.with(I::ALL[0]);
+            /// assert!(set.contains(I::ALL[0]));
+            /// assert_eq!(set.with(I::ALL[0]), set);
+            /// assert_eq!(set.with(I::ALL[1]).len(), 2);
+            /// ```
             #[must_use]
             pub const fn with(self, item: $Item) -> Self {
                 $Set(self.0 | (1 << item.index()))
             }
 
             /// Whether `item` is in the set.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::wire::{", stringify!($Set), " as S, ", stringify!($Item), " as I};")]
+            ///
+            /// let set = S::from_slice(&[I::ALL[0]]);
+            /// assert!(set.contains(I::ALL[0]));
+            /// assert!(!set.contains(I::ALL[1]));
+            /// assert!(!S::EMPTY.contains(I::ALL[0]));
+            /// ```
             pub const fn contains(self, item: $Item) -> bool {
                 self.0 & (1 << item.index()) != 0
             }
 
             /// Every item in either set.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::wire::{", stringify!($Set), " as S, ", stringify!($Item), " as I};")]
+            ///
+            /// let a = S::EMPTY.with(I::ALL[0]);
+            /// let b = S::EMPTY.with(I::ALL[1]);
+            /// let both = a.union(b);
+            /// assert_eq!(both.len(), 2);
+            /// assert!(both.contains(I::ALL[0]) && both.contains(I::ALL[1]));
+            /// ```
             #[must_use]
             pub const fn union(self, other: Self) -> Self {
                 $Set(self.0 | other.0)
             }
 
             /// Every item in both sets.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::wire::{", stringify!($Set), " as S, ", stringify!($Item), " as I};")]
+            ///
+            /// let a = S::from_slice(&[I::ALL[0], I::ALL[1]]);
+            /// let b = S::from_slice(&[I::ALL[1], I::ALL[2]]);
+            /// assert_eq!(a.intersection(b), S::EMPTY.with(I::ALL[1]));
+            /// assert!(a.intersection(S::EMPTY).is_empty());
+            /// ```
             #[must_use]
             pub const fn intersection(self, other: Self) -> Self {
                 $Set(self.0 & other.0)
             }
 
             /// How many items the set holds.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::wire::{", stringify!($Set), " as S, ", stringify!($Item), " as I};")]
+            ///
+            /// assert_eq!(S::FULL.len(), I::COUNT);
+            /// assert_eq!(S::EMPTY.len(), 0);
+            /// ```
             pub const fn len(self) -> usize {
                 self.0.count_ones() as usize
             }
 
             /// Whether the set is empty.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::wire::{", stringify!($Set), " as S, ", stringify!($Item), " as I};")]
+            ///
+            /// assert!(S::EMPTY.is_empty());
+            /// assert!(!S::FULL.is_empty());
+            /// ```
             pub const fn is_empty(self) -> bool {
                 self.0 == 0
             }
 
             /// The raw bits: bit `i` stands for the item at position `i` of
             /// the item type's `ALL`.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::wire::{", stringify!($Set), " as S, ", stringify!($Item), " as I};")]
+            ///
+            /// assert_eq!(S::EMPTY.with(I::ALL[1]).bits(), 0b10);
+            /// assert_eq!(S::FULL.bits().count_ones() as usize, I::COUNT);
+            /// ```
             pub const fn bits(self) -> $Bits {
                 self.0
             }
 
             /// The items, in declaration order.
+            ///
+            /// # Examples
+            ///
+            /// ```
+            #[doc = concat!("use nova_states::wire::{", stringify!($Set), " as S, ", stringify!($Item), " as I};")]
+            ///
+            /// let set = S::from_slice(&[I::ALL[2], I::ALL[0]]);
+            /// // Declaration order, whatever the order of insertion.
+            /// let items: Vec<I> = set.iter().collect();
+            /// assert_eq!(items, [I::ALL[0], I::ALL[2]]);
+            /// ```
             pub const fn iter(self) -> $Iter {
                 $Iter { set: self, next: 0 }
             }
@@ -165,6 +270,17 @@ impl TaskFilter {
     };
 
     /// Exactly these tasks, and `null` if `null`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{TaskFilter, TaskState};
+    ///
+    /// let filter = TaskFilter::of(&[TaskState::Migrating], false);
+    /// assert!(filter.contains(Some(TaskState::Migrating)));
+    /// assert!(!filter.contains(None));
+    /// assert_eq!(filter.len(), 1);
+    /// ```
     pub const fn of(tasks: &[TaskState], null: bool) -> TaskFilter {
         TaskFilter {
             tasks: TaskStateSet::from_slice(tasks),
@@ -173,6 +289,20 @@ impl TaskFilter {
     }
 
     /// Anything but these tasks (`null` accepted): `@reject_instance_state`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskFilter, TaskState};
+    ///
+    /// // The consoles' @reject_instance_state(task_state=[DELETING, MIGRATING]).
+    /// let consoles = TaskFilter::all_but(&[TaskState::Deleting, TaskState::Migrating]);
+    /// assert!(consoles.contains(None));
+    /// assert!(consoles.contains(Some(TaskState::ImageUploading)));
+    /// assert!(!consoles.contains(Some(TaskState::Deleting)));
+    /// assert_eq!(consoles.len(), TaskState::COUNT + 1 - 2);
+    /// assert_eq!(Action::GetVncConsole.precondition().task_states, consoles);
+    /// ```
     pub const fn all_but(tasks: &[TaskState]) -> TaskFilter {
         TaskFilter {
             tasks: TaskStateSet::from_bits(
@@ -183,6 +313,19 @@ impl TaskFilter {
     }
 
     /// Whether `task` passes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::rules::ALLOW_REBOOT;
+    /// use nova_states::{TaskFilter, TaskState};
+    ///
+    /// assert!(TaskFilter::NULL_ONLY.contains(None));
+    /// assert!(!TaskFilter::NULL_ONLY.contains(Some(TaskState::Rebooting)));
+    /// // A hard reboot may pre-empt a soft one.
+    /// assert!(ALLOW_REBOOT.contains(Some(TaskState::Rebooting)));
+    /// assert!(!ALLOW_REBOOT.contains(Some(TaskState::ImageUploading)));
+    /// ```
     pub const fn contains(self, task: Option<TaskState>) -> bool {
         match task {
             Some(task) => self.tasks.contains(task),
@@ -191,16 +334,46 @@ impl TaskFilter {
     }
 
     /// How many values pass (`null` counted).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{TaskFilter, TaskState};
+    ///
+    /// assert_eq!(TaskFilter::ANY.len(), TaskState::COUNT + 1);
+    /// assert_eq!(TaskFilter::NULL_ONLY.len(), 1);
+    /// ```
     pub const fn len(self) -> usize {
         self.tasks.len() + self.null as usize
     }
 
     /// Whether nothing passes.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{TaskFilter, TaskState};
+    ///
+    /// assert!(TaskFilter::of(&[], false).is_empty());
+    /// assert!(!TaskFilter::NULL_ONLY.is_empty());
+    /// assert!(!TaskFilter::of(&[TaskState::Deleting], false).is_empty());
+    /// ```
     pub const fn is_empty(self) -> bool {
         self.len() == 0
     }
 
     /// The values that pass: `None` first when `null` does, then the tasks.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{TaskFilter, TaskState};
+    ///
+    /// let filter = TaskFilter::of(&[TaskState::Deleting, TaskState::Migrating], true);
+    /// let values: Vec<Option<TaskState>> = filter.iter().collect();
+    /// // null first, then the tasks in Nova's order.
+    /// assert_eq!(values, [None, Some(TaskState::Migrating), Some(TaskState::Deleting)]);
+    /// ```
     pub fn iter(self) -> impl Iterator<Item = Option<TaskState>> {
         self.null
             .then_some(None)

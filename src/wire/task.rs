@@ -129,6 +129,16 @@ impl TaskState {
     /// The slot of an optional task state in [`TaskState::ALL_OR_NULL`]:
     /// 0 for `null`, `index() + 1` otherwise. The one place tables keyed on
     /// (vm_state, task_state) compute their column.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::TaskState;
+    ///
+    /// assert_eq!(TaskState::slot(None), 0);
+    /// let deleting = Some(TaskState::Deleting);
+    /// assert_eq!(TaskState::ALL_OR_NULL[TaskState::slot(deleting)], deleting);
+    /// ```
     pub const fn slot(task: Option<TaskState>) -> usize {
         match task {
             Some(task) => task.index() + 1,
@@ -150,6 +160,15 @@ impl TaskState {
     };
 
     /// The wire form of an optional task state: its name, or `null`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::TaskState;
+    ///
+    /// assert_eq!(TaskState::name_or_null(None), "null");
+    /// assert_eq!(TaskState::name_or_null(Some(TaskState::PoweringOff)), "powering-off");
+    /// ```
     pub const fn name_or_null(task: Option<TaskState>) -> &'static str {
         match task {
             Some(task) => task.as_str(),
