@@ -53,6 +53,10 @@
 //! implements `core::error::Error` (Rust 1.81+). CI builds it for
 //! `thumbv7em-none-eabihf`, with and without `serde`.
 //!
+//! The minimum supported Rust version is 1.81: CI builds the library with
+//! Rust 1.81.0, with and without `serde`, for the host and for
+//! `thumbv7em-none-eabihf`.
+//!
 //! # Actions, the relation, and traces
 //!
 //! [`Action`] covers every state-guarded operation of `nova.compute.api.API`
@@ -114,6 +118,9 @@
 
 #![no_std]
 #![forbid(unsafe_code)]
+// docs.rs builds with `--cfg docsrs` (Cargo.toml) and shows which items need
+// the `serde` feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![warn(
     clippy::unwrap_used,

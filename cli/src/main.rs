@@ -21,7 +21,7 @@ use nova_states_cli::render::docs::{self, DiagramFormat};
 use nova_states_cli::render::model;
 use serde_json::{json, Value};
 
-const SEED: &str = include_str!("data/seed-snapshot.txt");
+const SEED: &str = include_str!("../../tests/data/seed-snapshot.txt");
 
 /// The exact, machine-checked model of an OpenStack Nova server's life cycle.
 ///

@@ -3,6 +3,11 @@
 //! stable, so that every seed, and every crash turned into a seed, is
 //! checked by `cargo test`.
 //!
+//! The seeds are read through `tests/data/fuzz-seeds`, a symlink to
+//! `fuzz/seeds`: cargo leaves `fuzz/` (a package of its own) out of the
+//! library's published package, but follows the symlink and packs the
+//! seeds under `tests/data/`, so the packaged tests replay them too.
+//!
 //! The `events` seeds named after a scenario are generated from the
 //! scenarios below (`NOVA_STATES_BLESS=1 cargo test --test integration
 //! fuzz_replay::` rewrites them); a test fails when one drifts, i.e. its
@@ -16,9 +21,12 @@ use nova_states::{apply, Action, Event, PowerState, ServerState, TaskState, VmSt
 
 use crate::support::{fuzz_events, fuzz_parse, fuzz_trace, oracle};
 
+/// Where the seeds are read (and, blessing, written): see the module docs.
+const SEEDS: &str = "tests/data/fuzz-seeds";
+
 fn seeds(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/seeds")
+        .join(SEEDS)
         .join(target);
     let mut files: Vec<(PathBuf, Vec<u8>)> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
@@ -443,7 +451,9 @@ fn scenarios() -> Vec<(&'static str, Vec<Step>)> {
 #[test]
 #[cfg_attr(miri, ignore)] // explores the reachable set: hours under miri
 fn scenario_seeds_are_up_to_date() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/events");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(SEEDS)
+        .join("events");
     let bless = std::env::var_os("NOVA_STATES_BLESS").is_some();
     let mut stale = Vec::new();
     for (name, steps) in scenarios() {

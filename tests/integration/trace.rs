@@ -12,7 +12,7 @@ use nova_states::{
 use crate::support::obs;
 use crate::support::pair::{is_admin_reset, pair};
 
-const SEED: &str = include_str!("../../cli/src/data/seed-snapshot.txt");
+const SEED: &str = include_str!("../data/seed-snapshot.txt");
 
 /// The seed's lines, read by a parser of this test's own.
 fn seed() -> Vec<(String, Observation)> {
