@@ -1,213 +1,358 @@
-//! The nova-states command line: `nova-states help`.
+//! The nova-states command line: `nova-states --help`.
 //!
 //! The library does no I/O; this binary reads files and standard input,
-//! parses JSON with serde_json and prints.
+//! parses JSON with serde_json and prints. It never panics on bad input or
+//! a closed output: every failure is a message and an exit status.
 
-use std::io::Read;
+use std::ffi::OsString;
+use std::fmt::Write as _;
+use std::io::{self, BufReader, Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use std::fmt::Write as _;
-
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use nova_states::read::CaptureTracker;
 use nova_states::{
-    status, Action, ActionSet, Driver, Observation, Pair, PowerState, Reported, ServerDocument,
+    Action, ActionSet, Driver, Observation, Pair, PowerState, Reported, ServerDocument,
     ServerStatus, StatusSet, Step, StepKind, TaskState, Validator, VmState, WaitFor,
 };
+use nova_states_cli::input::{escaped, read_one, ReadError, Record, Records, Stamp};
 use nova_states_cli::render::docs::{self, DiagramFormat};
 use nova_states_cli::render::model;
 use serde_json::{json, Value};
 
 const SEED: &str = include_str!("../../tests/data/seed-snapshot.txt");
 
-const USAGE: &str = "\
-usage: nova-states [COMMAND]
+/// The exact, machine-checked model of an OpenStack Nova server's life cycle.
+///
+/// With no command, traces the bundled sample (a snapshot polled every few
+/// seconds, from a vendor's imaging article) and explains it.
+///
+/// Exit status: 0 ok; 1 trace found an impossible step; 2 the input or the
+/// arguments could not be read (or the output could not be written).
+#[derive(Parser, Debug)]
+#[command(name = "nova-states", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
 
-  (no command)                  trace the bundled seed sample (a polled snapshot) and explain it
-  explain [FILE|-] [--json]     explain a server document (GET /servers/{id} body, with or
-                                without its \"server\" wrapper, or `openstack server show -f json`)
-  explain --vm V [--task T] [--power P] [--status S] [--json]
-  trace [FILE|-] [--json] [--driver libvirt|rbd|vmware]
-                                validate polled observations: lines of the seeds' polling script
-                                (`17:14:48   status: ACTIVE   vm_state: active   task_state: ...`),
-                                JSON Lines of server documents, or concatenated `openstack server
-                                show -f json` outputs; blank and `...` lines are gaps
-  model --format json|markdown|dot|mermaid
-                                the model: JSON (docs/model.json), markdown, or the overview diagram
-  table                         the vm_state x task_state -> status table
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Explain one server document: its status, the operation in flight, what
+    /// is accepted and refused now, what to wait for.
+    ///
+    /// Reads a GET /servers/{id} body (with or without its "server" wrapper)
+    /// or `openstack server show -f json`; or the states given with --vm.
+    /// Exit 0 when read (even if inconsistent), 2 when not.
+    Explain(ExplainArgs),
+    /// Check a polled sequence of observations against the model.
+    ///
+    /// Reads polling lines (`17:14:48   status: ACTIVE   vm_state: active
+    /// task_state: image_snapshot   power_state: 1`), JSON Lines of server
+    /// documents, or concatenated `openstack server show -f json` outputs;
+    /// `...` lines are gaps (and blank lines, between polling lines). Output
+    /// is streamed, one line per observation. Exit 0 legal, 1 impossible, 2
+    /// unreadable.
+    Trace(TraceArgs),
+    /// Print the model: JSON (docs/model.json), markdown, or the overview
+    /// diagram.
+    Model {
+        /// The format.
+        #[arg(long, value_enum, default_value_t = ModelFormat::Json)]
+        format: ModelFormat,
+    },
+    /// Print the vm_state x task_state -> status table.
+    Table,
+}
 
-exit status: 0 ok; 1 trace found an impossible step; 2 input could not be read";
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// The document: a file, or - for standard input (the default).
+    #[arg(value_name = "FILE", conflicts_with_all = ["vm", "task", "power", "status"])]
+    file: Option<PathBuf>,
+    /// The vm_state, instead of a document.
+    #[arg(long)]
+    vm: Option<String>,
+    /// The task_state (default null).
+    #[arg(long, requires = "vm")]
+    task: Option<String>,
+    /// The power_state, a code or a name (default null).
+    #[arg(long, requires = "vm")]
+    power: Option<String>,
+    /// The status the document reported (default: none).
+    #[arg(long, requires = "vm")]
+    status: Option<String>,
+    /// Print JSON (errors too: {"error": {...}} on standard output).
+    #[arg(long)]
+    json: bool,
+}
 
-/// A failure to read input: exit status 2.
-struct Unreadable(String);
+#[derive(Args, Debug)]
+struct TraceArgs {
+    /// The observations: a file, or - for standard input (the default).
+    #[arg(value_name = "FILE")]
+    file: Option<PathBuf>,
+    /// Print JSON (errors too: {"error": {...}} on standard output).
+    #[arg(long)]
+    json: bool,
+    /// The hypervisor driver path, for when the disk of an image is captured.
+    #[arg(long, value_enum, default_value_t = DriverArg::Libvirt)]
+    driver: DriverArg,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ModelFormat {
+    Json,
+    Markdown,
+    Dot,
+    Mermaid,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum DriverArg {
+    /// libvirt with any backend but RBD.
+    Libvirt,
+    /// libvirt with an RBD root disk and direct snapshot.
+    Rbd,
+    /// VMware vCenter.
+    Vmware,
+}
+
+impl DriverArg {
+    fn driver(self) -> Driver {
+        match self {
+            DriverArg::Libvirt => Driver::LibvirtStandard,
+            DriverArg::Rbd => Driver::LibvirtRbdDirect,
+            DriverArg::Vmware => Driver::VMware,
+        }
+    }
+}
+
+/// Why a command stops early.
+enum Fail {
+    /// The input or the arguments cannot be read: exit 2.
+    Unreadable(ReadError),
+    /// Standard output is a closed pipe: nobody reads any more, exit quietly.
+    Closed,
+    /// Standard output cannot be written (a full disk...): exit 2.
+    Write(io::Error),
+    /// The error was already written (as JSON, closing what was open): exit 2.
+    Reported,
+}
+
+impl From<io::Error> for Fail {
+    fn from(e: io::Error) -> Fail {
+        if e.kind() == io::ErrorKind::BrokenPipe {
+            Fail::Closed
+        } else {
+            Fail::Write(e)
+        }
+    }
+}
+
+impl From<ReadError> for Fail {
+    fn from(e: ReadError) -> Fail {
+        Fail::Unreadable(e)
+    }
+}
+
+fn unreadable(message: impl Into<String>) -> Fail {
+    Fail::Unreadable(ReadError::new(message))
+}
+
+/// Standard output, locked and buffered; every write can fail.
+type Out = io::BufWriter<io::StdoutLock<'static>>;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let result = match args.split_first() {
-        None => trace_text(
-            SEED,
-            "bundled seed sample (shared/seeds/000)",
-            false,
-            Driver::LibvirtStandard,
-        ),
-        Some((&"trace", rest)) => cmd_trace(rest),
-        Some((&"explain", rest)) => cmd_explain(rest),
-        Some((&"model", rest)) => cmd_model(rest),
-        Some((&"table", [])) => {
-            let mut text = String::new();
-            nova_states_cli::render::table::write_status_table(&mut text)
-                .map(|()| {
-                    print!("{text}");
-                    0
-                })
-                .map_err(|_| Unreadable("could not format the table".into()))
-        }
-        Some((&("help" | "--help" | "-h"), _)) => {
-            println!("{USAGE}");
-            Ok(0)
-        }
-        Some(_) => Err(Unreadable(format!(
-            "unrecognised arguments {args:?}\n\n{USAGE}"
-        ))),
+    let args: Vec<OsString> = std::env::args_os().collect();
+    let json = args.iter().skip(1).any(|a| a == "--json");
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let result = match Cli::try_parse_from(&args) {
+        Ok(cli) => run(cli, &mut out),
+        Err(e) => usage(e, json, &mut out),
     };
+    let result = result.and_then(|code| out.flush().map(|()| code).map_err(Fail::from));
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(Unreadable(message)) => {
-            eprintln!("nova-states: {message}");
+        Err(Fail::Closed) => ExitCode::SUCCESS,
+        Err(Fail::Reported) => ExitCode::from(2),
+        Err(Fail::Write(e)) => {
+            let _ = writeln!(io::stderr(), "nova-states: cannot write the output: {e}");
+            ExitCode::from(2)
+        }
+        Err(Fail::Unreadable(e)) => {
+            if json {
+                let error = json!({"error": {
+                    "message": e.message,
+                    "line": e.at.map(|p| p.line),
+                    "column": e.at.map(|p| p.column),
+                }});
+                let written = writeln!(out, "{error}").and_then(|()| out.flush());
+                if let Err(w) = written {
+                    if w.kind() != io::ErrorKind::BrokenPipe {
+                        let _ = writeln!(io::stderr(), "nova-states: cannot write the output: {w}");
+                    }
+                }
+            } else {
+                let _ = writeln!(io::stderr(), "nova-states: {e}");
+            }
             ExitCode::from(2)
         }
     }
 }
 
-/// Splits `--flag value` options from positional arguments.
-struct Opts<'a> {
-    positional: Vec<&'a str>,
-    flags: Vec<(&'a str, Option<&'a str>)>,
-}
-
-fn opts<'a>(args: &[&'a str], with_value: &[&str]) -> Result<Opts<'a>, Unreadable> {
-    let mut positional = Vec::new();
-    let mut flags = Vec::new();
-    let mut iter = args.iter();
-    while let Some(arg) = iter.next() {
-        if let Some((name, value)) = arg.split_once('=').filter(|_| arg.starts_with("--")) {
-            flags.push((name, Some(value)));
-        } else if with_value.contains(arg) {
-            let value = iter
-                .next()
-                .ok_or_else(|| Unreadable(format!("{arg} needs a value")))?;
-            flags.push((*arg, Some(*value)));
-        } else if arg.starts_with("--") {
-            flags.push((*arg, None));
-        } else {
-            positional.push(*arg);
+/// Help and version go to standard output (exit 0); any other argument
+/// error is exit 2, as JSON on standard output with --json.
+fn usage(e: clap::Error, json: bool, out: &mut Out) -> Result<u8, Fail> {
+    use clap::error::ErrorKind;
+    match e.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            write!(out, "{e}")?;
+            Ok(0)
         }
-    }
-    Ok(Opts { positional, flags })
-}
-
-impl Opts<'_> {
-    fn get(&self, name: &str) -> Option<&str> {
-        self.flags
-            .iter()
-            .find(|(n, _)| *n == name)
-            .and_then(|(_, v)| *v)
-    }
-    fn has(&self, name: &str) -> bool {
-        self.flags.iter().any(|(n, _)| *n == name)
-    }
-    fn check(&self, known: &[&str]) -> Result<(), Unreadable> {
-        match self.flags.iter().find(|(n, _)| !known.contains(n)) {
-            Some((n, _)) => Err(Unreadable(format!("unknown option {n}\n\n{USAGE}"))),
-            None => Ok(()),
+        _ if json => Err(unreadable(escaped(e.to_string().trim_end()))),
+        _ => {
+            let _ = write!(io::stderr(), "{}", escaped_lines(&e.to_string()));
+            Ok(2)
         }
     }
 }
 
-fn read_input(path: Option<&str>) -> Result<String, Unreadable> {
-    match path {
-        None | Some("-") => {
+/// A path as the user typed it: UTF-8 escaped as [`escaped`] does, other
+/// bytes as `\xNN`.
+fn escaped_path(path: &std::path::Path) -> String {
+    let mut shown = String::new();
+    for chunk in path.as_os_str().as_encoded_bytes().utf8_chunks() {
+        shown.push_str(&escaped(chunk.valid()));
+        for byte in chunk.invalid() {
+            let _ = write!(shown, "\\x{byte:02x}");
+        }
+    }
+    shown
+}
+
+/// `escaped` line by line, keeping the line breaks.
+fn escaped_lines(text: &str) -> String {
+    text.split_inclusive('\n')
+        .map(|l| match l.strip_suffix('\n') {
+            Some(l) => escaped(l) + "\n",
+            None => escaped(l),
+        })
+        .collect()
+}
+
+fn run(cli: Cli, out: &mut Out) -> Result<u8, Fail> {
+    match cli.command {
+        None => trace(
+            BufReader::new(Box::new(SEED.as_bytes()) as Box<dyn Read>),
+            "the bundled sample (a snapshot polled every few seconds)",
+            false,
+            Driver::LibvirtStandard,
+            out,
+        ),
+        Some(Command::Explain(args)) => cmd_explain(args, out),
+        Some(Command::Trace(args)) => {
+            let (input, source) = open(args.file.as_ref())?;
+            trace(input, &source, args.json, args.driver.driver(), out)
+        }
+        Some(Command::Model { format }) => cmd_model(format, out),
+        Some(Command::Table) => {
             let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .map_err(|e| Unreadable(format!("cannot read standard input: {e}")))?;
-            Ok(text)
+            nova_states_cli::render::table::write_status_table(&mut text)
+                .map_err(|_| unreadable("could not format the table"))?;
+            out.write_all(text.as_bytes())?;
+            Ok(0)
         }
-        Some(path) => std::fs::read_to_string(path)
-            .map_err(|e| Unreadable(format!("cannot read {path}: {e}"))),
     }
 }
 
-// --- model, table, docs -----------------------------------------------------
+/// The input: a file, or standard input for none or `-`; and its name.
+fn open(path: Option<&PathBuf>) -> Result<(BufReader<Box<dyn Read>>, String), Fail> {
+    match path {
+        None => Ok((
+            BufReader::new(Box::new(io::stdin())),
+            "standard input".into(),
+        )),
+        Some(p) if p.as_os_str() == "-" => Ok((
+            BufReader::new(Box::new(io::stdin())),
+            "standard input".into(),
+        )),
+        Some(p) => {
+            let name = escaped_path(p);
+            let file = std::fs::File::open(p)
+                .map_err(|e| unreadable(format!("cannot read {name}: {e}")))?;
+            Ok((BufReader::new(Box::new(file)), name))
+        }
+    }
+}
 
-fn cmd_model(args: &[&str]) -> Result<u8, Unreadable> {
-    let o = opts(args, &["--format"])?;
-    o.check(&["--format"])?;
+// --- model ------------------------------------------------------------------
+
+fn cmd_model(format: ModelFormat, out: &mut Out) -> Result<u8, Fail> {
     let mut text = String::new();
-    let written = match o.get("--format").unwrap_or("json") {
-        "json" => {
+    let written = match format {
+        ModelFormat::Json => {
             text = model::model_json()
-                .map_err(|e| Unreadable(format!("could not write the model: {e}")))?;
+                .map_err(|e| unreadable(format!("could not write the model: {e}")))?;
             Ok(())
         }
-        "markdown" => docs::states_md(&mut text)
+        ModelFormat::Markdown => docs::states_md(&mut text)
             .and_then(|()| docs::status_md(&mut text))
             .and_then(|()| docs::actions_md(&mut text)),
-        "mermaid" => docs::md_header(
+        ModelFormat::Mermaid => docs::md_header(
             &mut text,
             "Overview: how actions move a server between vm_states",
         )
         .and_then(|()| text.write_str("```mermaid\n"))
         .and_then(|()| docs::overview(&mut text, DiagramFormat::Mermaid))
         .and_then(|()| text.write_str("```\n")),
-        "dot" => docs::overview(&mut text, DiagramFormat::Dot),
-        other => {
-            return Err(Unreadable(format!(
-                "unknown format {other:?}: json, markdown, dot or mermaid"
-            )))
-        }
+        ModelFormat::Dot => docs::overview(&mut text, DiagramFormat::Dot),
     };
-    written.map_err(|_| Unreadable("could not format the model".into()))?;
-    print!("{text}");
+    written.map_err(|_| unreadable("could not format the model"))?;
+    out.write_all(text.as_bytes())?;
     Ok(0)
 }
 
 // --- explain ----------------------------------------------------------------
 
-fn cmd_explain(args: &[&str]) -> Result<u8, Unreadable> {
-    let o = opts(args, &["--vm", "--task", "--power", "--status"])?;
-    o.check(&["--vm", "--task", "--power", "--status", "--json"])?;
-    let doc = if let Some(vm) = o.get("--vm") {
-        let bad = |e: nova_states::ParseError| Unreadable(e.to_string());
+fn parse_flag<T>(
+    name: &str,
+    value: &str,
+    parse: fn(&str) -> Result<T, nova_states::ParseError>,
+) -> Result<T, Fail> {
+    parse(value).map_err(|e| unreadable(format!("--{name}: {}", escaped(&e.to_string()))))
+}
+
+fn cmd_explain(args: ExplainArgs, out: &mut Out) -> Result<u8, Fail> {
+    let doc = if let Some(vm) = &args.vm {
         ServerDocument {
-            vm_state: Reported::Value(vm.parse().map_err(bad)?),
-            task_state: match o.get("--task") {
-                None | Some("null" | "None" | "") => Reported::Null,
-                Some(t) => Reported::Value(t.parse().map_err(bad)?),
+            vm_state: Reported::Value(parse_flag("vm", vm, str::parse)?),
+            task_state: match args.task.as_deref() {
+                None | Some("null" | "None") => Reported::Null,
+                Some(t) => Reported::Value(parse_flag("task", t, str::parse)?),
             },
-            power_state: match o.get("--power") {
+            power_state: match args.power.as_deref() {
                 None | Some("null") => Reported::Null,
-                Some(p) => Reported::Value(p.parse().map_err(bad)?),
+                Some(p) => Reported::Value(parse_flag("power", p, str::parse)?),
             },
-            status: match o.get("--status") {
+            status: match args.status.as_deref() {
                 None => Reported::Absent,
-                Some(s) => Reported::Value(s.parse().map_err(bad)?),
+                Some(s) => Reported::Value(parse_flag("status", s, str::parse)?),
             },
             ..ServerDocument::EMPTY
         }
     } else {
-        let text = read_input(o.positional.first().copied())?;
-        serde_json::from_str::<ServerDocument>(&text)
-            .map_err(|e| Unreadable(format!("not a server document: {e}")))?
+        let (input, source) = open(args.file.as_ref())?;
+        read_one(input, &source)?.doc
     };
     let report = explain(&doc);
-    if o.has("--json") {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report.json).unwrap_or_default()
-        );
+    if args.json {
+        let text = serde_json::to_string_pretty(&report.json)
+            .map_err(|e| unreadable(format!("could not write JSON: {e}")))?;
+        writeln!(out, "{text}")?;
     } else {
-        print!("{}", report.text);
+        out.write_all(report.text.as_bytes())?;
     }
     Ok(0)
 }
@@ -405,106 +550,281 @@ fn wait_json(a: Action, p: Pair) -> Value {
 
 // --- trace ------------------------------------------------------------------
 
-fn cmd_trace(args: &[&str]) -> Result<u8, Unreadable> {
-    let o = opts(args, &["--driver"])?;
-    o.check(&["--json", "--driver"])?;
-    let driver = match o.get("--driver").unwrap_or("libvirt") {
-        "libvirt" => Driver::LibvirtStandard,
-        "rbd" => Driver::LibvirtRbdDirect,
-        "vmware" => Driver::VMware,
-        other => {
-            return Err(Unreadable(format!(
-                "unknown driver {other:?}: libvirt, rbd or vmware"
-            )))
+/// An operation seen along the trace, while it runs.
+struct OpRun {
+    action: ActionSet,
+    /// Index of the run's first observation.
+    first: usize,
+    from: String,
+    phases: Vec<&'static str>,
+    capture: Option<String>,
+}
+
+impl OpRun {
+    fn names(&self, sep: &str) -> String {
+        self.action
+            .iter()
+            .map(Action::as_str)
+            .collect::<Vec<_>>()
+            .join(sep)
+    }
+
+    fn text(&self, to: Option<&str>) -> String {
+        let mut t = format!(
+            "operation {} from {} to {}",
+            self.names(" or "),
+            self.from,
+            to.unwrap_or("(still running)")
+        );
+        if !self.phases.is_empty() {
+            let _ = write!(t, ", through {}", self.phases.join(" -> "));
         }
-    };
-    let path = o.positional.first().copied();
-    let text = read_input(path)?;
-    trace_text(
-        &text,
-        path.unwrap_or("standard input"),
-        o.has("--json"),
+        if let Some(at) = &self.capture {
+            let _ = write!(t, "\n  disk captured by {at}: from then on, writes inside the guest no longer affect the image");
+        }
+        t
+    }
+
+    fn json(&self, to: Option<&str>) -> Value {
+        json!({
+            "action": self.names("|"),
+            "candidates": self.action.iter().map(Action::as_str).collect::<Vec<_>>(),
+            "from": self.from, "to": to, "phases": self.phases,
+            "disk_captured_by": self.capture,
+        })
+    }
+}
+
+/// The trace's output, streamed: text lines, or one JSON object whose
+/// `operations` are written as each ends.
+struct Report<'o> {
+    out: &'o mut Out,
+    json: bool,
+    driver: Driver,
+    operations: usize,
+}
+
+impl Report<'_> {
+    /// The JSON object's opening, written with the first operation (or at
+    /// the end), so that an error before it leaves only the error object.
+    fn open_json(&mut self) -> Result<(), Fail> {
+        write!(
+            self.out,
+            "{{\"driver\": {}, \"operations\": [",
+            json!(self.driver.as_str())
+        )?;
+        Ok(())
+    }
+
+    fn line(&mut self, text: &str) -> Result<(), Fail> {
+        if !self.json {
+            writeln!(self.out, "  {text}")?;
+        }
+        Ok(())
+    }
+
+    fn operation(&mut self, run: &OpRun, to: Option<&str>) -> Result<(), Fail> {
+        if self.json {
+            if self.operations == 0 {
+                self.open_json()?;
+            }
+            let sep = if self.operations == 0 { "" } else { "," };
+            write!(self.out, "{sep}\n    {}", run.json(to))?;
+        } else {
+            writeln!(self.out, "  -> {}", run.text(to))?;
+        }
+        self.operations += 1;
+        Ok(())
+    }
+}
+
+fn trace(
+    input: BufReader<Box<dyn Read>>,
+    source: &str,
+    as_json: bool,
+    driver: Driver,
+    out: &mut Out,
+) -> Result<u8, Fail> {
+    if !as_json {
+        writeln!(
+            out,
+            "Trace of {source} (disk capture for {}):\n",
+            driver.as_str()
+        )?;
+    }
+    let mut report = Report {
+        out,
+        json: as_json,
         driver,
-    )
-}
-
-/// One input record: an observation with its label, or a gap.
-enum Record {
-    Obs { label: String, obs: Observation },
-    Gap,
-}
-
-fn parse_records(text: &str) -> Result<Vec<Record>, Unreadable> {
-    let trimmed = text.trim_start();
-    if trimmed.starts_with('{') {
-        let mut out = Vec::new();
-        let stream = serde_json::Deserializer::from_str(trimmed).into_iter::<Value>();
-        for (i, value) in stream.enumerate() {
-            let value = value.map_err(|e| Unreadable(format!("document {}: {e}", i + 1)))?;
-            let doc: ServerDocument = serde_json::from_value(value.clone())
-                .map_err(|e| Unreadable(format!("document {}: {e}", i + 1)))?;
-            let label = value
-                .get("updated")
-                .or_else(|| value.get("server").and_then(|s| s.get("updated")))
-                .and_then(Value::as_str)
-                .map_or(format!("#{}", i + 1), str::to_string);
-            out.push(Record::Obs {
-                label,
-                obs: observation(&doc, &format!("document {}", i + 1))?,
-            });
+        operations: 0,
+    };
+    match follow_trace(input, source, &mut report) {
+        // An error after the JSON object was opened closes it with the
+        // error, so that standard output stays one JSON value.
+        Err(Fail::Unreadable(e)) if as_json && report.operations > 0 => {
+            let error = json!({"message": e.message, "line": e.at.map(|p| p.line), "column": e.at.map(|p| p.column)});
+            writeln!(report.out, "\n  ], \"error\": {error}}}")?;
+            Err(Fail::Reported)
         }
-        return Ok(out);
+        other => other,
     }
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line == "..." || line.chars().all(|c| c == '.') {
-            out.push(Record::Gap);
-            continue;
+}
+
+fn follow_trace(
+    input: BufReader<Box<dyn Read>>,
+    source: &str,
+    report: &mut Report<'_>,
+) -> Result<u8, Fail> {
+    let (as_json, driver) = (report.json, report.driver);
+    let mut records = Records::new(input);
+    let mut v = Validator::new();
+    let mut tracker = CaptureTracker::new(driver);
+    let mut violations: Vec<Value> = Vec::new();
+    let mut first_violation: Option<String> = None;
+    let mut run: Option<OpRun> = None;
+    let mut observations = 0usize;
+    let mut accepted = 0usize;
+    let mut gap = false;
+    let mut last_stamp: Option<(Stamp, String)> = None;
+    loop {
+        // Before waiting for more input, show what is done (a poller piped
+        // in sees each verdict as its line arrives).
+        if !records.has_pending_lines() && records.get_ref().buffer().is_empty() {
+            report.out.flush()?;
         }
-        if line.starts_with('#') {
-            continue;
-        }
-        let where_ = format!("line {}", n + 1);
-        let mut doc = ServerDocument::EMPTY;
-        let mut label = format!("#{}", n + 1);
-        let mut tokens = line.split_whitespace().peekable();
-        if let Some(first) = tokens.peek() {
-            if !first.ends_with(':') {
-                label = (*first).to_string();
-                tokens.next();
+        let Some(record) = records.next() else { break };
+        let record = record?;
+        let (doc, label, at, updated) = match &record {
+            Record::Gap => {
+                gap = true;
+                continue;
             }
-        }
-        while let Some(key) = tokens.next() {
-            let value = tokens
-                .next()
-                .ok_or_else(|| Unreadable(format!("{where_}: {key} has no value")))?;
-            let bad = |e: nova_states::ParseError| Unreadable(format!("{where_}: {e}"));
-            let null = value == "null" || value == "None";
-            match key {
-                "status:" => doc.status = Reported::Value(value.parse().map_err(bad)?),
-                "vm_state:" => doc.vm_state = if null { Reported::Null } else { Reported::Value(value.parse().map_err(bad)?) },
-                "task_state:" => doc.task_state = if null { Reported::Null } else { Reported::Value(value.parse().map_err(bad)?) },
-                "power_state:" => doc.power_state = if null { Reported::Null } else { Reported::Value(value.parse().map_err(bad)?) },
-                other => return Err(Unreadable(format!("{where_}: unexpected {other:?}: expected status:, vm_state:, task_state:, power_state:"))),
+            Record::Json(d, at) => (&d.doc, None, *at, d.updated.as_deref()),
+            Record::Line(doc, label, at) => (doc, label.as_deref(), *at, None),
+        };
+        let obs = observation(doc, &record, at)?;
+        observations += 1;
+        let label = match (label, updated) {
+            (Some(l), _) | (None, Some(l)) => escaped(l),
+            (None, None) => format!("#{observations}"),
+        };
+        // Time must not go backwards (a time of day may wrap past midnight).
+        if let Some(stamp) = updated
+            .or(match &record {
+                Record::Line(_, l, _) => l.as_deref(),
+                _ => None,
+            })
+            .and_then(Stamp::parse)
+        {
+            if let Some((Stamp::Instant(before), before_text)) = &last_stamp {
+                if let Stamp::Instant(now) = stamp {
+                    if now < *before {
+                        return Err(Fail::Unreadable(ReadError {
+                            message: format!(
+                                "time goes backwards: {label} comes after {before_text}"
+                            ),
+                            at: Some(at),
+                        }));
+                    }
+                }
             }
+            last_stamp = Some((stamp, label.clone()));
         }
-        out.push(Record::Obs {
+        let shown = format!(
+            "{:<10} {:<17} {}/{}",
             label,
-            obs: observation(&doc, &where_)?,
-        });
+            nova_states::status(obs.vm, obs.task).as_str(),
+            obs.vm,
+            TaskState::name_or_null(obs.task)
+        );
+        if gap {
+            report.line("...")?;
+            gap = false;
+        }
+        // The same checks as explain: a document Nova cannot produce is an
+        // impossible observation.
+        let inconsistent = match &record {
+            Record::Json(d, _) => d.doc.assess().err().map(|e| e.to_string()),
+            _ => None,
+        };
+        let verdict = match inconsistent {
+            Some(e) => Err(format!("INCONSISTENT document: {e}")),
+            None => v.observe(obs).map_err(|e| e.to_string()),
+        };
+        match verdict {
+            Ok(step) => {
+                let index = accepted;
+                accepted += 1;
+                tracker.feed(index, &obs, &step);
+                report.line(format!("{shown:<58} {}", describe(&step, &obs)).trim_end())?;
+                follow(&mut run, &step, &obs, &label, index, report)?;
+                // The capture belongs to the run in flight when it happened.
+                if let (Some(r), Some(by)) = (run.as_mut(), tracker.window().by) {
+                    let images = r.action.iter().any(|a| a.disk_capture(driver).is_some());
+                    if r.capture.is_none() && images && by >= r.first && by == index {
+                        r.capture = Some(label.clone());
+                    }
+                }
+            }
+            Err(message) => {
+                report.line(&format!("{shown:<58} IMPOSSIBLE: {message}"))?;
+                first_violation.get_or_insert_with(|| format!("{label}: {message}"));
+                violations.push(json!({"at": label, "message": message}));
+            }
+        }
     }
-    Ok(out)
+    if observations == 0 {
+        return Err(unreadable(format!("no observations in {source}")));
+    }
+    if let Some(r) = run.take() {
+        report.operation(&r, None)?;
+    }
+    let legal = violations.is_empty();
+    if as_json && report.operations == 0 {
+        report.open_json()?;
+    }
+    let operations = report.operations;
+    let out = &mut *report.out;
+    if as_json {
+        let rest = json!({"violations": violations, "observations": observations, "legal": legal});
+        let rest = rest.to_string();
+        // The remaining keys of the object opened above.
+        writeln!(out, "\n  ], {}", rest.trim_start_matches('{'))?;
+    } else {
+        if operations == 0 {
+            writeln!(out, "  no operation seen")?;
+        }
+        let counted = match observations {
+            1 => "1 observation".to_string(),
+            n => format!("{n} observations"),
+        };
+        match &first_violation {
+            None => writeln!(out, "\n{counted}; every step is one Nova can take")?,
+            Some(v) => writeln!(out, "\n{counted}; IMPOSSIBLE: {v}")?,
+        }
+    }
+    Ok(if legal { 0 } else { 1 })
 }
 
-fn observation(doc: &ServerDocument, where_: &str) -> Result<Observation, Unreadable> {
-    let vm = doc.vm_state.value().ok_or_else(|| {
-        Unreadable(format!(
-            "{where_}: no OS-EXT-STS:vm_state to trace (an admin or the extended status is needed)"
-        ))
-    })?;
+/// The observation a record makes: vm_state and task_state must be there.
+fn observation(
+    doc: &ServerDocument,
+    record: &Record,
+    at: nova_states_cli::input::Position,
+) -> Result<Observation, Fail> {
+    let missing = |what: &str| {
+        let hint = match record {
+            Record::Json(..) => " (the OS-EXT-STS fields: an admin's view, or a microversion that shows them, is needed)",
+            _ => "",
+        };
+        Fail::Unreadable(ReadError {
+            message: format!("no {what} to trace{hint}"),
+            at: Some(at),
+        })
+    };
+    let vm = doc.vm_state.value().ok_or_else(|| missing("vm_state"))?;
     if !doc.task_state.is_present() {
-        return Err(Unreadable(format!("{where_}: no OS-EXT-STS:task_state")));
+        return Err(missing("task_state"));
     }
     Ok(Observation {
         vm,
@@ -512,130 +832,6 @@ fn observation(doc: &ServerDocument, where_: &str) -> Result<Observation, Unread
         power: doc.power_state.value(),
         status: doc.status.value(),
     })
-}
-
-struct OpRun {
-    action: ActionSet,
-    /// Index of the run's first observation.
-    first: usize,
-    from: String,
-    to: Option<String>,
-    phases: Vec<&'static str>,
-    capture: Option<String>,
-}
-
-fn trace_text(text: &str, source: &str, as_json: bool, driver: Driver) -> Result<u8, Unreadable> {
-    let records = parse_records(text)?;
-    let mut v = Validator::new();
-    let mut tracker = CaptureTracker::new(driver);
-    let mut lines = Vec::new();
-    let mut violations = Vec::new();
-    let mut runs: Vec<OpRun> = Vec::new();
-    let mut labels: Vec<String> = Vec::new();
-    let mut gap = false;
-    for record in &records {
-        let (label, obs) = match record {
-            Record::Gap => {
-                gap = true;
-                continue;
-            }
-            Record::Obs { label, obs } => (label, obs),
-        };
-        let shown = format!(
-            "{:<10} {:<17} {}/{}",
-            label,
-            status(obs.vm, obs.task).as_str(),
-            obs.vm,
-            TaskState::name_or_null(obs.task)
-        );
-        if gap {
-            lines.push("  ...".to_string());
-            gap = false;
-        }
-        match v.observe(*obs) {
-            Ok(step) => {
-                labels.push(label.clone());
-                tracker.feed(labels.len() - 1, obs, &step);
-                lines.push(format!("{shown:<58} {}", describe(&step, obs)));
-                track_runs(&mut runs, &step, obs, label, labels.len() - 1);
-                // The capture belongs to the run in flight when it happened.
-                if let (Some(run), Some(by)) = (runs.last_mut(), tracker.window().by) {
-                    let images = run.action.iter().any(|a| a.disk_capture(driver).is_some());
-                    if run.capture.is_none() && images && by >= run.first {
-                        run.capture = labels.get(by).cloned();
-                    }
-                }
-            }
-            Err(e) => {
-                lines.push(format!("{shown:<58} IMPOSSIBLE: {e}"));
-                violations.push(json!({"at": label, "message": e.to_string()}));
-            }
-        }
-    }
-    let legal = violations.is_empty();
-    if as_json {
-        let operations: Vec<Value> = runs
-            .iter()
-            .map(|r| {
-                json!({
-                    "action": r.action.iter().map(Action::as_str).collect::<Vec<_>>().join("|"),
-                    "candidates": r.action.iter().map(Action::as_str).collect::<Vec<_>>(),
-                    "from": r.from, "to": r.to, "phases": r.phases,
-                    "disk_captured_by": r.capture,
-                })
-            })
-            .collect();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!({
-                "legal": legal, "operations": operations, "violations": violations,
-                "driver": driver.as_str(), "observations": labels.len(),
-            }))
-            .unwrap_or_default()
-        );
-    } else {
-        println!(
-            "Trace of {source} ({} observations, disk capture for {}):\n",
-            labels.len(),
-            driver.as_str()
-        );
-        for line in &lines {
-            println!("  {line}");
-        }
-        println!();
-        for r in &runs {
-            let names: Vec<&str> = r.action.iter().map(Action::as_str).collect();
-            println!(
-                "operation {} from {} to {}{}",
-                names.join(" or "),
-                r.from,
-                r.to.as_deref().unwrap_or("(still running)"),
-                if r.phases.is_empty() {
-                    String::new()
-                } else {
-                    format!(", through {}", r.phases.join(" -> "))
-                }
-            );
-            if let Some(at) = &r.capture {
-                println!("  disk captured by {at}: from then on, writes inside the guest no longer affect the image");
-            }
-        }
-        if runs.is_empty() {
-            println!("no operation seen");
-        }
-        if legal {
-            println!("\nevery step is one Nova can take");
-        } else {
-            println!(
-                "\nIMPOSSIBLE: {}",
-                violations
-                    .first()
-                    .and_then(|v| v["message"].as_str())
-                    .unwrap_or_default()
-            );
-        }
-    }
-    Ok(if legal { 0 } else { 1 })
 }
 
 fn describe(step: &Step, obs: &Observation) -> String {
@@ -661,21 +857,31 @@ fn describe(step: &Step, obs: &Observation) -> String {
     }
 }
 
-fn track_runs(runs: &mut Vec<OpRun>, step: &Step, obs: &Observation, label: &str, at: usize) {
+/// Follows the operation in flight; writes each one out as it ends.
+fn follow(
+    run: &mut Option<OpRun>,
+    step: &Step,
+    obs: &Observation,
+    label: &str,
+    at: usize,
+    report: &mut Report<'_>,
+) -> Result<(), Fail> {
     match step.kind {
         StepKind::First | StepKind::Progress if !step.operations.is_empty() => {
-            let continuing = !step.new_operation && runs.last().is_some_and(|r| r.to.is_none());
+            let continuing = !step.new_operation && run.is_some();
             if !continuing {
-                runs.push(OpRun {
+                if let Some(r) = run.take() {
+                    report.operation(&r, Some(label))?;
+                }
+                *run = Some(OpRun {
                     action: step.operations,
                     first: at,
                     from: label.to_string(),
-                    to: None,
                     phases: Vec::new(),
                     capture: None,
                 });
             }
-            if let Some(r) = runs.last_mut() {
+            if let Some(r) = run.as_mut() {
                 r.action = step.operations;
                 if let Some(task) = obs.task {
                     if r.phases.last() != Some(&task.as_str()) {
@@ -685,18 +891,24 @@ fn track_runs(runs: &mut Vec<OpRun>, step: &Step, obs: &Observation, label: &str
             }
         }
         StepKind::Ended => {
-            if let Some(r) = runs.last_mut().filter(|r| r.to.is_none()) {
-                r.to = Some(label.to_string());
+            if let Some(r) = run.take() {
+                report.operation(&r, Some(label))?;
             }
         }
-        StepKind::Jumped => runs.push(OpRun {
-            action: step.operations,
-            first: at,
-            from: label.to_string(),
-            to: Some(label.to_string()),
-            phases: Vec::new(),
-            capture: None,
-        }),
+        StepKind::Jumped => {
+            if let Some(r) = run.take() {
+                report.operation(&r, Some(label))?;
+            }
+            let jumped = OpRun {
+                action: step.operations,
+                first: at,
+                from: label.to_string(),
+                phases: Vec::new(),
+                capture: None,
+            };
+            report.operation(&jumped, Some(label))?;
+        }
         _ => {}
     }
+    Ok(())
 }

@@ -159,3 +159,399 @@ fn model_formats() {
     );
     assert_eq!(run(&["frobnicate"], "").status.code(), Some(2));
 }
+
+// --- The command never panics and never guesses: one named test per defect
+// found by feeding it hostile input.
+
+/// Runs the command with raw arguments and raw standard input.
+fn run_raw(args: &[std::ffi::OsString], stdin: &[u8]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(exe())
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The command may stop reading early (an error at the first line): a
+    // refused write is not the test's failure.
+    let _ = child.stdin.take().unwrap().write_all(stdin);
+    child.wait_with_output().unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+const DOC: &str = r#""OS-EXT-STS:vm_state": "active", "OS-EXT-STS:task_state": null, "OS-EXT-STS:power_state": 1"#;
+
+#[test]
+fn defect_01_a_closed_pipe_or_a_full_disk_is_no_panic() {
+    // The reader goes away at once: the command stops quietly.
+    let mut child = Command::new(exe())
+        .args(["model", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+    // A full disk is an error, exit 2, said once.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = Command::new(exe())
+        .arg("table")
+        .stdout(Stdio::from(full))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot write the output"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!stderr(&out).contains("panicked"));
+}
+
+#[test]
+#[cfg(unix)]
+fn defect_02_non_utf8_arguments_are_refused_not_a_panic() {
+    use std::os::unix::ffi::OsStringExt;
+    let bad = std::ffi::OsString::from_vec(b"act\xffive".to_vec());
+    let out = run_raw(&["explain".into(), "--vm".into(), bad], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("invalid UTF-8"), "{}", stderr(&out));
+    // A file name need not be UTF-8: it is shown escaped.
+    let name = std::ffi::OsString::from_vec(b"no-such-\xff.json".to_vec());
+    let out = run_raw(&["explain".into(), name], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains(r"no-such-\xff.json"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn defect_03_explain_and_trace_refuse_a_duplicate_key_the_same_way() {
+    for key in ["status", "fault", "name"] {
+        let doc = format!(r#"{{"status": "ACTIVE", "{key}": null, "{key}": null, {DOC}}}"#);
+        for command in ["explain", "trace"] {
+            let out = run(&[command, "-"], &doc);
+            assert_eq!(out.status.code(), Some(2), "{command} {key}");
+            assert!(
+                stderr(&out).contains(&format!("duplicate key \"{key}\"")),
+                "{command}: {}",
+                stderr(&out)
+            );
+        }
+    }
+    // Nesting deeper than serde_json's limit: both refuse, with the same words.
+    let deep = format!(
+        r#"{{"status": "ACTIVE", "x": {}1{}, {DOC}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let explain = run(&["explain", "-"], &deep);
+    let trace = run(&["trace", "-"], &deep);
+    assert_eq!(explain.status.code(), Some(2));
+    assert_eq!(trace.status.code(), Some(2));
+    assert!(
+        stderr(&explain).contains("recursion limit"),
+        "{}",
+        stderr(&explain)
+    );
+    assert_eq!(stderr(&explain), stderr(&trace));
+}
+
+#[test]
+fn defect_04_a_repeated_key_on_a_polling_line_is_refused() {
+    let out = run(
+        &["trace", "-"],
+        "10:00 status: ACTIVE vm_state: active vm_state: stopped task_state: null\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 1, column 39: vm_state: given twice"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn defect_05_a_glued_key_is_refused_not_taken_for_a_label() {
+    let out = run(
+        &["trace", "-"],
+        "status:SHUTOFF vm_state: stopped task_state: null\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 1, column 1: status: and its value are glued"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn defect_06_no_observations_is_exit_2() {
+    for input in ["", "# only a comment\n", "...\n\n...\n", "\n\n"] {
+        let out = run(&["trace", "-"], input);
+        assert_eq!(out.status.code(), Some(2), "{input:?}");
+        assert!(
+            stderr(&out).contains("no observations"),
+            "{input:?}: {}",
+            stderr(&out)
+        );
+    }
+    let out = run(&["trace", "/dev/null"], "");
+    assert_eq!(out.status.code(), Some(2));
+    // Old Mac line ends (\r alone) are line ends, not one long comment.
+    let cr = "# a comment\r10:00 status: ACTIVE vm_state: active task_state: null\r";
+    let out = run(&["trace", "-"], cr);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8(out.stdout)
+        .unwrap()
+        .contains("1 observation;"));
+    let out = run(&["explain", "-"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no server document"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn defect_07_extra_or_conflicting_arguments_are_refused() {
+    for args in [
+        &["trace", "a.txt", "b.txt"][..],
+        &["explain", "x.json", "--vm", "active"],
+        &["explain", "--status", "ACTIVE"],
+        &["explain", "--vm", "active", "--json=false"],
+        &["trace", "--driver", "rbd", "--driver", "vmware"],
+        &["table", "extra"],
+        &["model", "--format"],
+    ] {
+        let out = run(args, "");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&out).starts_with("error:"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn defect_08_trace_checks_documents_as_explain_does() {
+    let cases = [
+        (format!(r#"{{"status": null, {DOC}}}"#), "status is null"),
+        (format!(r#"{{"status": "ACTIVE", "fault": {{"code": 500}}, {DOC}}}"#), "fault"),
+        (
+            r#"{"status": "SHUTOFF", "progress": 0, "OS-EXT-STS:vm_state": "stopped", "OS-EXT-STS:task_state": null, "OS-EXT-STS:power_state": 4}"#.to_string(),
+            "progress",
+        ),
+        (
+            r#"{"status": "ACTIVE", "OS-EXT-STS:vm_state": "active", "OS-EXT-STS:task_state": null}"#.to_string(),
+            "extended status",
+        ),
+    ];
+    for (doc, words) in cases {
+        let explained = run(&["explain", "-", "--json"], &doc);
+        let v: serde_json::Value = serde_json::from_slice(&explained.stdout).unwrap();
+        assert_eq!(v["consistent"], false, "{doc}");
+        let traced = run(&["trace", "-", "--json"], &doc);
+        assert_eq!(traced.status.code(), Some(1), "{doc}");
+        let t: serde_json::Value = serde_json::from_slice(&traced.stdout).unwrap();
+        let message = t["violations"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("INCONSISTENT") && message.contains(words),
+            "{message}"
+        );
+        assert!(v["errors"][0].as_str().unwrap().contains(words), "{v}");
+    }
+}
+
+#[test]
+fn defect_09_time_must_not_go_backwards() {
+    let doc = |t: &str| format!(r#"{{"status": "ACTIVE", "updated": "{t}", {DOC}}}"#);
+    let back = format!(
+        "{}\n{}\n",
+        doc("2024-05-01T10:00:05Z"),
+        doc("2024-05-01T10:00:01Z")
+    );
+    let out = run(&["trace", "-"], &back);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 2, column 1: time goes backwards"),
+        "{}",
+        stderr(&out)
+    );
+    // The same instant in another zone is not earlier.
+    let zones = format!(
+        "{}\n{}\n",
+        doc("2024-05-01T10:00:05Z"),
+        doc("2024-05-01T12:00:05+02:00")
+    );
+    assert_eq!(run(&["trace", "-"], &zones).status.code(), Some(0));
+    // A time of day alone may wrap past midnight.
+    let wrap = "23:59:58 status: ACTIVE vm_state: active task_state: null\n\
+                00:00:02 status: ACTIVE vm_state: active task_state: null\n";
+    assert_eq!(run(&["trace", "-"], wrap).status.code(), Some(0));
+}
+
+#[test]
+fn defect_10_gaps_are_allowed_in_json_lines() {
+    let input =
+        format!("{{\"status\": \"ACTIVE\", {DOC}}}\n...\n{{\"status\": \"ACTIVE\", {DOC}}}\n");
+    let out = run(&["trace", "-"], &input);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(String::from_utf8(out.stdout).unwrap().contains("  ..."));
+}
+
+#[test]
+fn defect_11_messages_say_where_and_show_what_was_there() {
+    // Line numbers count blank lines.
+    let out = run(
+        &["trace", "-"],
+        "\n\n10:00 status: ACTIVE vm_state: actve task_state: null\n",
+    );
+    assert!(
+        stderr(&out).contains("line 3, column 32: unknown vm_state \"actve\""),
+        "{}",
+        stderr(&out)
+    );
+    // The admin hint only where an observation lacks the extended status.
+    let out = run(&["trace", "-"], r#"{"status": "ACTIVE"}"#);
+    assert!(
+        stderr(&out).contains("no vm_state to trace (the OS-EXT-STS fields"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run(&["trace", "-"], "10:00 status: ACTIVE task_state: null\n");
+    assert!(stderr(&out).contains("no vm_state to trace") && !stderr(&out).contains("admin"));
+    // A Cyrillic а in аctive is shown as what it is.
+    let out = run(&["explain", "--vm", "\u{430}ctive"], "");
+    assert!(
+        stderr(&out).contains(r#""\u{430}ctive""#),
+        "{}",
+        stderr(&out)
+    );
+    // A byte-order mark and invalid UTF-8, with their place.
+    let out = run_raw(&["explain".into()], b"\xef\xbb\xbf{}");
+    assert!(
+        stderr(&out).contains("line 1, column 1: a byte-order mark"),
+        "{}",
+        stderr(&out)
+    );
+    let out = run_raw(
+        &["trace".into()],
+        b"10:00 status: ACTIVE vm_state: active task_state: null\n10:01 st\xffatus: ACTIVE\n",
+    );
+    assert!(
+        stderr(&out).contains("line 2, column 9: invalid UTF-8 (byte 0xff)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn defect_12_control_characters_never_reach_the_terminal() {
+    let out = run(
+        &["trace", "-"],
+        "10:00\x1b[2J status: ACTIVE vm_state: active task_state: null\n",
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(!text.contains('\x1b'), "{text}");
+    assert!(text.contains(r"10:00\u{1b}[2J"), "{text}");
+    let out = run(&["explain", "--vm", "act\x07ive"], "");
+    assert!(!stderr(&out).contains('\x07'));
+    assert!(stderr(&out).contains(r"act\u{7}ive"), "{}", stderr(&out));
+}
+
+#[test]
+fn defect_13_trace_streams_each_verdict_as_its_line_arrives() {
+    use std::io::{BufRead, BufReader, Write};
+    let mut child = Command::new(exe())
+        .args(["trace", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    // The header, then one verdict per observation, each before the next
+    // observation is written (the input stays open all along).
+    stdout.read_line(&mut line).unwrap();
+    assert!(line.starts_with("Trace of standard input"), "{line}");
+    stdout.read_line(&mut line).unwrap();
+    for (i, task) in ["null", "image_snapshot_pending", "image_snapshot"]
+        .iter()
+        .enumerate()
+    {
+        writeln!(
+            stdin,
+            "10:0{i} status: ACTIVE vm_state: active task_state: {task}"
+        )
+        .unwrap();
+        stdin.flush().unwrap();
+        line.clear();
+        stdout.read_line(&mut line).unwrap();
+        assert!(
+            line.contains(&format!("10:0{i}")) && line.contains(task),
+            "{line}"
+        );
+    }
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+#[test]
+fn defect_14_json_errors_are_json_on_stdout() {
+    let out = run(
+        &["trace", "-", "--json"],
+        "10:00 status: ACTIVE vm_state: actve task_state: null\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
+    assert_eq!(v["error"]["line"], 1);
+    assert_eq!(v["error"]["column"], 32);
+    assert!(v["error"]["message"].as_str().unwrap().contains("actve"));
+    // Argument errors too.
+    let out = run(
+        &["explain", "--json", "--vm", "active", "--vm", "error"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        v["error"]["message"].as_str().unwrap().contains("--vm"),
+        "{v}"
+    );
+    let out = run(&["explain", "--json", "-"], "");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no server document"));
+}
+
+#[test]
+fn defect_15_no_command_writes_into_the_build_directory() {
+    // The generator is `cargo xtask codegen`; the command has no `docs`.
+    let out = run(&["docs"], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unrecognized subcommand"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,734 @@
+//! Reading what users feed the command, one way for every command: server
+//! documents (JSON: a `GET /servers/{id}` body, with or without its
+//! `"server"` wrapper, JSON Lines of them, or concatenated
+//! `openstack server show -f json` outputs) and the polling lines of the
+//! imaging article (`17:14:48   status: ACTIVE   vm_state: active ...`).
+//!
+//! The reader is a stream: it takes input a line at a time and hands out
+//! each record as soon as it is complete, so memory does not grow with the
+//! length of the input. Every error names its line and column; text taken
+//! from the input is shown escaped ([`escaped`]) so that control characters
+//! and look-alike letters cannot pass for something else.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::io::BufRead;
+
+use nova_states::{ParseError, Reported, ServerDocument};
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+
+/// Where something is in the input: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    /// The line, from 1.
+    pub line: usize,
+    /// The column, from 1, counted in characters.
+    pub column: usize,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}
+
+/// Input that cannot be read, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadError {
+    /// What is wrong (input text in it is escaped).
+    pub message: String,
+    /// Where, when the error is tied to a place in the input.
+    pub at: Option<Position>,
+}
+
+impl ReadError {
+    fn at(at: Position, message: impl Into<String>) -> ReadError {
+        ReadError {
+            message: message.into(),
+            at: Some(at),
+        }
+    }
+
+    /// An error tied to no place in the input.
+    pub fn new(message: impl Into<String>) -> ReadError {
+        ReadError {
+            message: message.into(),
+            at: None,
+        }
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.at {
+            Some(at) => write!(f, "{at}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ReadError {}
+
+/// `text` with every control character and every non-ASCII character
+/// escaped (`\n`, `\u{430}`), so that what the user sees is what was there:
+/// a Cyrillic `а` in `аctive` does not pass for a Latin `a`, and an escape
+/// sequence in the input does not reach the terminal.
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii() && !c.is_ascii_control() {
+            out.push(c);
+        } else {
+            out.extend(c.escape_default());
+        }
+    }
+    out
+}
+
+/// One server document as read: the state part (the library's reader) and
+/// the fields a trace needs besides it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    /// The state part.
+    pub doc: ServerDocument,
+    /// `updated`, when the document has it (a timestamp).
+    pub updated: Option<String>,
+    /// `id`, when the document has it.
+    pub id: Option<String>,
+}
+
+/// One thing a trace input holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Record {
+    /// A server document (JSON), and where it starts.
+    Json(Document, Position),
+    /// A polling line, its label (the first token, when it is not a key),
+    /// and where it starts.
+    Line(ServerDocument, Option<String>, Position),
+    /// Polls left out: a `...` line (or, in the polling format, a blank one).
+    Gap,
+}
+
+impl Record {
+    /// The record's document, if it is not a gap.
+    pub fn document(&self) -> Option<&ServerDocument> {
+        match self {
+            Record::Json(d, _) => Some(&d.doc),
+            Record::Line(d, _, _) => Some(d),
+            Record::Gap => None,
+        }
+    }
+}
+
+/// Reads one JSON value that holds one server document.
+///
+/// Strict at every depth: a key repeated in any object is refused (serde
+/// would keep the last one silently), and so is nesting deeper than
+/// serde_json's limit. `origin` is where `text` starts in the whole input,
+/// so that errors point into it.
+///
+/// # Errors
+/// The first problem, with its position.
+pub fn read_document(text: &str, origin: Position) -> Result<Document, ReadError> {
+    let place = |e: &serde_json::Error| absolute(text, origin, e.line(), e.column());
+    let mut scan = serde_json::Deserializer::from_str(text);
+    let meta = Scan { top: true }
+        .deserialize(&mut scan)
+        .and_then(|meta| scan.end().map(|()| meta))
+        .map_err(|e| ReadError::at(place(&e), message(&e)))?;
+    let doc = serde_json::from_str::<ServerDocument>(text)
+        .map_err(|e| ReadError::at(place(&e), message(&e)))?;
+    Ok(Document {
+        doc,
+        updated: meta.updated,
+        id: meta.id,
+    })
+}
+
+/// serde_json's message without its own " at line L column C" suffix (the
+/// reader says where, in the whole input), escaped.
+fn message(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    let cut = text
+        .rfind(" at line ")
+        .map_or(text.as_str(), |i| &text[..i]);
+    escaped(cut)
+}
+
+/// The position in the whole input of serde_json's (line, byte column)
+/// inside `text`, a value that starts at `origin`; columns are counted in
+/// characters.
+fn absolute(text: &str, origin: Position, line: usize, column: usize) -> Position {
+    let line_text = text
+        .split('\n')
+        .nth(line.saturating_sub(1))
+        .unwrap_or_default();
+    let mut end = column.saturating_sub(1).min(line_text.len());
+    while !line_text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let chars = line_text[..end].chars().count() + 1;
+    if line <= 1 {
+        Position {
+            line: origin.line,
+            column: origin.column + chars - 1,
+        }
+    } else {
+        Position {
+            line: origin.line + line - 1,
+            column: chars,
+        }
+    }
+}
+
+/// What the duplicate scan collects besides its verdict.
+#[derive(Default)]
+struct Meta {
+    updated: Option<String>,
+    id: Option<String>,
+}
+
+/// Walks a JSON value, refusing repeated keys in every object; at the top
+/// (and inside a top-level `"server"`) it keeps `updated` and `id`.
+struct Scan {
+    top: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Scan {
+    type Value = Meta;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Meta, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Scan {
+    type Value = Meta;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Meta, A::Error> {
+        let mut keys: HashSet<String> = HashSet::new();
+        let mut meta = Meta::default();
+        while let Some(key) = map.next_key::<String>()? {
+            if !keys.insert(key.clone()) {
+                return Err(de::Error::custom(format_args!(
+                    "duplicate key {:?}: which one is meant?",
+                    escaped(&key)
+                )));
+            }
+            match key.as_str() {
+                "updated" if self.top => meta.updated = map.next_value::<Option<String>>()?,
+                "id" if self.top => meta.id = map.next_value::<Option<String>>()?,
+                "server" if self.top => {
+                    let inner = map.next_value_seed(Scan { top: true })?;
+                    meta.updated = meta.updated.or(inner.updated);
+                    meta.id = meta.id.or(inner.id);
+                }
+                _ => {
+                    map.next_value_seed(Scan { top: false })?;
+                }
+            }
+        }
+        Ok(meta)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Meta, A::Error> {
+        while seq.next_element_seed(Scan { top: false })?.is_some() {}
+        Ok(Meta::default())
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Meta, E> {
+        Ok(Meta::default())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Meta, E> {
+        Ok(Meta::default())
+    }
+}
+
+/// The input formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Json,
+    Lines,
+}
+
+/// Records read one line at a time from any [`BufRead`].
+///
+/// The format is decided by the first line that is neither blank, a gap, nor
+/// a `#` comment: `{` starts JSON, anything else is polling lines.
+pub struct Records<R> {
+    input: R,
+    line: usize,
+    format: Option<Format>,
+    /// The lines of the current input line split on a lone `\r` (old Mac
+    /// line ends), still to be handed out.
+    pieces: std::collections::VecDeque<String>,
+    /// A JSON value being gathered: its text, where it started, and the
+    /// bracket scanner's state.
+    pending: Option<Pending>,
+    done: bool,
+    /// Records complete but not handed out yet (several values on a line).
+    ready: std::collections::VecDeque<Result<Record, ReadError>>,
+    buf: Vec<u8>,
+}
+
+struct Pending {
+    text: String,
+    start: Position,
+    depth: usize,
+    in_string: bool,
+    escape: bool,
+}
+
+impl<R: BufRead> Records<R> {
+    /// The reader underneath (to ask whether it still holds buffered input).
+    pub fn get_ref(&self) -> &R {
+        &self.input
+    }
+
+    /// Whether lines already read wait to be handed out: a record can come
+    /// without reading more.
+    pub fn has_pending_lines(&self) -> bool {
+        !self.pieces.is_empty() || !self.ready.is_empty()
+    }
+
+    /// A reader over `input`.
+    pub fn new(input: R) -> Self {
+        Records {
+            input,
+            line: 0,
+            format: None,
+            pieces: std::collections::VecDeque::new(),
+            pending: None,
+            done: false,
+            ready: std::collections::VecDeque::new(),
+            buf: Vec::new(),
+        }
+    }
+
+    /// The next line of text, split on `\n`, `\r\n` or a lone `\r`, checked
+    /// for UTF-8 (and, on the first line, for a byte-order mark).
+    fn next_line(&mut self) -> Option<Result<String, ReadError>> {
+        if let Some(piece) = self.pieces.pop_front() {
+            self.line += 1;
+            return Some(Ok(piece));
+        }
+        self.buf.clear();
+        match self.input.read_until(b'\n', &mut self.buf) {
+            Ok(0) => return None,
+            Ok(_) => {}
+            Err(e) => return Some(Err(ReadError::new(format!("cannot read the input: {e}")))),
+        }
+        let mut bytes: &[u8] = &self.buf;
+        if let Some(rest) = bytes.strip_suffix(b"\n") {
+            bytes = rest;
+        }
+        if let Some(rest) = bytes.strip_suffix(b"\r") {
+            bytes = rest;
+        }
+        let first_line = self.line + 1;
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let valid = String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned();
+                // A lone \r before the bad byte starts another line.
+                let line = first_line + valid.matches('\r').count();
+                let column = valid.rsplit('\r').next().map_or(0, |l| l.chars().count()) + 1;
+                return Some(Err(ReadError::at(
+                    Position { line, column },
+                    format!(
+                        "invalid UTF-8 (byte {:#04x}): the input must be UTF-8 text",
+                        bytes[e.valid_up_to()]
+                    ),
+                )));
+            }
+        };
+        if first_line == 1 && text.starts_with('\u{feff}') {
+            return Some(Err(ReadError::at(
+                Position { line: 1, column: 1 },
+                "a byte-order mark (U+FEFF) before the first character: save the input without it",
+            )));
+        }
+        let mut parts = text.split('\r');
+        let first = parts.next().unwrap_or_default().to_string();
+        self.pieces.extend(parts.map(str::to_string));
+        self.line += 1;
+        Some(Ok(first))
+    }
+
+    fn step(&mut self) -> Option<Result<Record, ReadError>> {
+        loop {
+            if let Some(ready) = self.ready.pop_front() {
+                return Some(ready);
+            }
+            if self.done {
+                return None;
+            }
+            let line = match self.next_line() {
+                None => {
+                    self.done = true;
+                    if let Some(p) = self.pending.take() {
+                        return Some(Err(ReadError::at(
+                            p.start,
+                            "a JSON document that never ends (unbalanced braces at the end of the input)",
+                        )));
+                    }
+                    return None;
+                }
+                Some(Err(e)) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+                Some(Ok(line)) => line,
+            };
+            let at = self.line;
+            if self.pending.is_some() {
+                self.scan_json(&line, at, 0);
+                continue;
+            }
+            let trimmed = line.trim();
+            if trimmed.is_empty() {
+                if self.format == Some(Format::Lines) {
+                    return Some(Ok(Record::Gap));
+                }
+                continue;
+            }
+            if trimmed.chars().all(|c| c == '.') {
+                return Some(Ok(Record::Gap));
+            }
+            if trimmed.starts_with('#') && self.format != Some(Format::Json) {
+                continue;
+            }
+            let format = *self.format.get_or_insert(if trimmed.starts_with('{') {
+                Format::Json
+            } else {
+                Format::Lines
+            });
+            match format {
+                Format::Json => {
+                    let indent = line.len() - line.trim_start().len();
+                    self.scan_json(&line, at, indent);
+                }
+                Format::Lines => return Some(parse_line(&line, at)),
+            }
+        }
+    }
+
+    /// Feeds `line` (from byte `from`) to the JSON gatherer; completed
+    /// documents go to `ready`.
+    fn scan_json(&mut self, line: &str, at: usize, from: usize) {
+        let mut start_byte = from;
+        let mut chars = line[from..].char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            let byte = from + i;
+            let Some(p) = self.pending.as_mut() else {
+                if c.is_whitespace() {
+                    continue;
+                }
+                if c != '{' {
+                    let column = line[..byte].chars().count() + 1;
+                    let rest = &line[byte..];
+                    let message = if rest.trim().chars().all(|c| c == '.') {
+                        "a gap (...) must stand on a line of its own".to_string()
+                    } else {
+                        format!(
+                            "expected a JSON document (`{{`) here, found {:?}",
+                            escaped(&rest.chars().take(20).collect::<String>())
+                        )
+                    };
+                    self.ready
+                        .push_back(Err(ReadError::at(Position { line: at, column }, message)));
+                    self.done = true;
+                    return;
+                }
+                let column = line[..byte].chars().count() + 1;
+                self.pending = Some(Pending {
+                    text: String::new(),
+                    start: Position { line: at, column },
+                    depth: 1,
+                    in_string: false,
+                    escape: false,
+                });
+                start_byte = byte + 1;
+                if let Some(p) = self.pending.as_mut() {
+                    p.text.push('{');
+                }
+                continue;
+            };
+            if p.in_string {
+                if p.escape {
+                    p.escape = false;
+                } else if c == '\\' {
+                    p.escape = true;
+                } else if c == '"' {
+                    p.in_string = false;
+                }
+            } else {
+                match c {
+                    '"' => p.in_string = true,
+                    '{' | '[' => p.depth += 1,
+                    '}' | ']' => p.depth = p.depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            if p.depth == 0 {
+                p.text.push_str(&line[start_byte..byte + c.len_utf8()]);
+                let done = self.pending.take();
+                if let Some(done) = done {
+                    let record =
+                        read_document(&done.text, done.start).map(|d| Record::Json(d, done.start));
+                    let failed = record.is_err();
+                    self.ready.push_back(record);
+                    if failed {
+                        self.done = true;
+                        return;
+                    }
+                }
+                start_byte = byte + c.len_utf8();
+                let _ = chars.peek();
+            }
+        }
+        if let Some(p) = self.pending.as_mut() {
+            p.text.push_str(&line[start_byte.min(line.len())..]);
+            p.text.push('\n');
+        }
+    }
+}
+
+impl<R: BufRead> Iterator for Records<R> {
+    type Item = Result<Record, ReadError>;
+    fn next(&mut self) -> Option<Self::Item> {
+        self.step()
+    }
+}
+
+/// The one server document of an input, read as [`Records`] reads it (so
+/// `explain` and `trace` agree on every document).
+///
+/// # Errors
+/// The first unreadable record; a polling line (explain reads documents);
+/// no document, or more than one. `source` names the input in messages.
+pub fn read_one<R: BufRead>(input: R, source: &str) -> Result<Document, ReadError> {
+    let mut found: Option<Document> = None;
+    for record in Records::new(input) {
+        match record? {
+            Record::Gap => {}
+            Record::Json(d, at) => {
+                if found.is_some() {
+                    return Err(ReadError::at(
+                        at,
+                        format!(
+                            "a second document in {source}: explain reads one (trace reads many)"
+                        ),
+                    ));
+                }
+                found = Some(d);
+            }
+            Record::Line(_, _, at) => {
+                return Err(ReadError::at(
+                    at,
+                    "explain reads a JSON server document (GET /servers/{id} or \
+                     `openstack server show -f json`), not a polling line: use trace",
+                ))
+            }
+        }
+    }
+    found.ok_or_else(|| ReadError::new(format!("no server document in {source}")))
+}
+
+/// The keys of a polling line, in the order the article's script prints them.
+const KEYS: [&str; 4] = ["status", "vm_state", "task_state", "power_state"];
+
+/// Reads one polling line: an optional label (its first token, unless that
+/// is a key), then `key: value` pairs.
+fn parse_line(line: &str, at: usize) -> Result<Record, ReadError> {
+    // Tokens with their columns (in characters, from 1).
+    let mut tokens: Vec<(usize, &str)> = Vec::new();
+    let mut start: Option<(usize, usize)> = None;
+    for (column, (byte, c)) in line.char_indices().enumerate() {
+        match (c.is_whitespace(), start) {
+            (true, Some((col, from))) => {
+                tokens.push((col, &line[from..byte]));
+                start = None;
+            }
+            (false, None) => start = Some((column + 1, byte)),
+            _ => {}
+        }
+    }
+    if let Some((col, from)) = start {
+        tokens.push((col, &line[from..]));
+    }
+    let pos = |column: usize| Position { line: at, column };
+    let mut iter = tokens.into_iter().peekable();
+    let mut label = None;
+    if let Some(&(col, first)) = iter.peek() {
+        if !first.ends_with(':') {
+            glued(first, pos(col))?;
+            label = Some(first.to_string());
+            iter.next();
+        }
+    }
+    let mut doc = ServerDocument::EMPTY;
+    let mut seen = [false; 4];
+    while let Some((col, key)) = iter.next() {
+        glued(key, pos(col))?;
+        let name = key.strip_suffix(':').unwrap_or(key);
+        let Some(slot) = KEYS.iter().position(|k| *k == name) else {
+            return Err(ReadError::at(
+                pos(col),
+                format!(
+                    "unexpected {:?}: expected status:, vm_state:, task_state: or power_state:",
+                    escaped(key)
+                ),
+            ));
+        };
+        if !key.ends_with(':') {
+            return Err(ReadError::at(
+                pos(col),
+                format!("{name} needs a colon: {name}:"),
+            ));
+        }
+        if seen[slot] {
+            return Err(ReadError::at(
+                pos(col),
+                format!("{name}: given twice on one line: which one is meant?"),
+            ));
+        }
+        seen[slot] = true;
+        let Some((vcol, value)) = iter.next() else {
+            return Err(ReadError::at(pos(col), format!("{name}: has no value")));
+        };
+        let bad = |e: ParseError| ReadError::at(pos(vcol), escaped(&e.to_string()));
+        let null = value == "null" || value == "None";
+        match slot {
+            0 => doc.status = Reported::Value(value.parse().map_err(bad)?),
+            1 if null => doc.vm_state = Reported::Null,
+            1 => doc.vm_state = Reported::Value(value.parse().map_err(bad)?),
+            2 if null => doc.task_state = Reported::Null,
+            2 => doc.task_state = Reported::Value(value.parse().map_err(bad)?),
+            _ if null => doc.power_state = Reported::Null,
+            _ => doc.power_state = Reported::Value(value.parse().map_err(bad)?),
+        }
+    }
+    Ok(Record::Line(doc, label, pos(1)))
+}
+
+/// Refuses a key glued to its value (`status:SHUTOFF`), which would
+/// otherwise be taken for a label or an unknown key.
+fn glued(token: &str, at: Position) -> Result<(), ReadError> {
+    for key in KEYS {
+        if let Some(rest) = token.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
+            if !rest.is_empty() {
+                return Err(ReadError::at(
+                    at,
+                    format!(
+                        "{key}: and its value are glued together ({:?}): put a space after the colon",
+                        escaped(token)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The time a label or `updated` gives, to check that a trace does not go
+/// back in time: ISO 8601 (`2024-05-01T17:14:48Z`, `...+02:00`, fractions)
+/// as seconds since 1970 with the offset applied, or `HH:MM:SS` as seconds
+/// in the day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Stamp {
+    /// An ISO 8601 date and time with its zone (seconds since 1970, UTC).
+    Instant(f64),
+    /// A time of day (seconds since midnight): may wrap past midnight.
+    TimeOfDay(u32),
+}
+
+impl Stamp {
+    /// Reads `text` as a timestamp, if it is one.
+    pub fn parse(text: &str) -> Option<Stamp> {
+        if let Some(t) = time_of_day(text) {
+            return Some(Stamp::TimeOfDay(t));
+        }
+        iso(text).map(Stamp::Instant)
+    }
+}
+
+fn digits(text: &str) -> Option<u32> {
+    (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| text.parse().ok())
+        .flatten()
+}
+
+fn time_of_day(text: &str) -> Option<u32> {
+    let mut parts = text.split(':');
+    let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || h.len() != 2 || m.len() != 2 || s.len() != 2 {
+        return None;
+    }
+    let (h, m, s) = (digits(h)?, digits(m)?, digits(s)?);
+    (h < 24 && m < 60 && s < 61).then_some(h * 3600 + m * 60 + s)
+}
+
+/// Days from 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = i64::from((m + 9) % 12);
+    let doy = (153 * mp + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn iso(text: &str) -> Option<f64> {
+    let (date, time) = text.split_once(['T', ' '])?;
+    let mut d = date.split('-');
+    let (y, mo, da) = (d.next()?, d.next()?, d.next()?);
+    if d.next().is_some() || y.len() != 4 || mo.len() != 2 || da.len() != 2 {
+        return None;
+    }
+    let (y, mo, da) = (digits(y)?, digits(mo)?, digits(da)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&da) {
+        return None;
+    }
+    // The zone: Z, +HH:MM, -HH:MM, +HHMM; none means UTC (Nova writes Z).
+    let (clock, offset) = if let Some(c) = time.strip_suffix('Z') {
+        (c, 0i64)
+    } else if let Some(i) = time.rfind(['+', '-']) {
+        let (c, z) = time.split_at(i);
+        let sign = if z.starts_with('-') { -1 } else { 1 };
+        let z = z[1..].replace(':', "");
+        if z.len() != 4 {
+            return None;
+        }
+        let (zh, zm) = (digits(&z[..2])?, digits(&z[2..])?);
+        (c, sign * i64::from(zh * 3600 + zm * 60))
+    } else {
+        (time, 0)
+    };
+    let (hms, fraction) = match clock.split_once('.') {
+        Some((hms, f)) => (
+            hms,
+            format!("0.{}", digits(f).map(|_| f)?).parse::<f64>().ok()?,
+        ),
+        None => (clock, 0.0),
+    };
+    let seconds = time_of_day(hms)?;
+    let days = days_from_civil(i64::from(y), mo, da);
+    Some((days * 86_400 + i64::from(seconds) - offset) as f64 + fraction)
+}
