@@ -125,7 +125,9 @@ pub enum Form {
     /// openstackclient/compute/v2/server.py:182-211 @ 5b7da4b49fd4).
     #[default]
     Nova,
-    /// openstacksdk's attribute names, as `Resource.to_dict()` writes them:
+    /// openstacksdk's attribute names, as `Resource.to_dict()` writes them
+    /// (openstack/resource.py:1115-1192 @ 94758e92b6e7: every attribute,
+    /// `None` when Nova did not send it):
     /// `vm_state`, `task_state`, `power_state`, `status`, `is_locked`,
     /// `fault`, `progress` (openstack/compute/v2/server.py:152, 178, 210,
     /// 213, 253, 255, 271 @ 94758e92b6e7). The ansible collection's
@@ -734,9 +736,15 @@ pub enum Container {
     /// `{"server": {...}}`: Nova's `GET /servers/{id}` body.
     Server,
     /// `{"servers": [...]}`: Nova's `GET /servers/detail` body, the
-    /// ansible collection's `server_info` result.
+    /// ansible collection's `server_info` result (`exit(changed=False,
+    /// servers=[server.to_dict(computed=False) ...])`,
+    /// ansible-collections-openstack plugins/modules/server_info.py:379-383
+    /// @ 382a43c4613a).
     Servers,
-    /// `[...]`: `openstack server list -f json`, a list of SDK dicts.
+    /// `[...]`: `openstack server list -f json` (cliff's JSON formatter
+    /// writes a list's rows as an array of objects keyed by column title,
+    /// openstack/cliff cliff/formatters/json_format.py:34-55 @
+    /// ba631ae4d95d), a list of SDK dicts.
     Array,
 }
 
