@@ -406,6 +406,62 @@ fn reading_a_document_from_text_allocates_nothing() {
     assert_eq!(values, [true; 5]);
 }
 
+/// Every shape (a list body, SDK dicts, `openstack server show/list`,
+/// ansible's result), every server of it, strict and lenient: the
+/// reader, the assessment and the vm_state inference allocate nothing.
+#[test]
+fn every_shape_and_every_server_reads_without_allocation() {
+    use nova_states::read::ReadOptions;
+    use serde::de::DeserializeSeed;
+    let entries = std::fs::read_dir(corpus_dir()).expect("tests/data/corpus");
+    let mut values = Vec::new();
+    for entry in entries {
+        let path = entry.expect("a directory entry").path();
+        if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).expect("a readable corpus file");
+            values.push((
+                path,
+                serde_json::from_str::<serde_json::Value>(&text).expect("JSON"),
+            ));
+        }
+    }
+    values.sort_by(|a, b| a.0.cmp(&b.0));
+    // A name from a newer Nova, read leniently.
+    values.push((
+        PathBuf::from("(inline: a newer Nova's task_state)"),
+        serde_json::json!([{"Status": "ACTIVE", "Task State": "hibernating", "Power State": 1},
+                           {"status": "ACTIVE", "vm_state": "active", "task_state": "hibernating",
+                            "power_state": 1}]),
+    ));
+    let mut lists = 0;
+    for (path, value) in &values {
+        for options in [ReadOptions::STRICT, ReadOptions::LENIENT] {
+            // Only the success path is ours to measure: serde's errors box.
+            let strict_refuses_newer =
+                options == ReadOptions::STRICT && path.to_string_lossy().starts_with("(inline");
+            if strict_refuses_newer {
+                continue;
+            }
+            let read = assert_no_alloc(&format!("{} ({options:?})", path.display()), || {
+                let mut consistent = 0usize;
+                let mut candidates = 0usize;
+                let servers = options
+                    .each(|_, doc| {
+                        consistent += usize::from(doc.assess().is_ok());
+                        candidates += doc.vm_state_candidates().len();
+                    })
+                    .deserialize(value)
+                    .map(|s| (s.container.is_list(), s.count));
+                (servers, consistent, candidates)
+            });
+            assert!(read.0.is_ok(), "{}: {:?}", path.display(), read.0);
+            lists += usize::from(read.0.is_ok_and(|(list, _)| list));
+        }
+    }
+    // The Nova list body, the server list, ansible's result (twice each), and the inline one.
+    assert!(lists >= 7, "{lists} lists read");
+}
+
 #[test]
 fn sizes() {
     use std::mem::size_of;

@@ -1,8 +1,11 @@
 //! Reading what users feed the command, one way for every command: server
 //! documents (JSON: a `GET /servers/{id}` body, with or without its
 //! `"server"` wrapper, JSON Lines of them, or concatenated
-//! `openstack server show -f json` outputs) and the polling lines of the
-//! imaging article (`17:14:48   status: ACTIVE   vm_state: active ...`).
+//! `openstack server show -f json` outputs; openstacksdk dicts; lists of
+//! servers: `{"servers": [...]}`, `openstack server list -f json`, the
+//! ansible collection's `server_info` result; see the library's
+//! `read::document` for every shape) and the polling lines of the imaging
+//! article (`17:14:48   status: ACTIVE   vm_state: active ...`).
 //!
 //! The reader is a stream: it takes input a line at a time and hands out
 //! each record as soon as it is complete, so memory does not grow with the
@@ -14,7 +17,10 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::BufRead;
 
-use nova_states::{ParseError, Reported, ServerDocument};
+use nova_states::read::ReadOptions;
+use nova_states::{
+    ParseError, PowerState, Reported, ServerDocument, ServerStatus, TaskState, VmState,
+};
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
 /// Where something is in the input: 1-based line and column (in characters).
@@ -102,6 +108,9 @@ pub struct Document {
 pub enum Record {
     /// A server document (JSON), and where it starts.
     Json(Document, Position),
+    /// A list of servers (JSON: `{"servers": [...]}` or `[...]`), in
+    /// order, and where it starts.
+    List(Vec<Document>, Position),
     /// A polling line, its label (the first token, when it is not a key),
     /// and where it starts.
     Line(ServerDocument, Option<String>, Position),
@@ -115,7 +124,7 @@ impl Record {
         match self {
             Record::Json(d, _) => Some(&d.doc),
             Record::Line(d, _, _) => Some(d),
-            Record::Gap => None,
+            Record::List(..) | Record::Gap => None,
         }
     }
 }
@@ -128,21 +137,54 @@ impl Record {
 /// so that errors point into it.
 ///
 /// # Errors
-/// The first problem, with its position.
+/// The first problem, with its position; a list of servers.
 pub fn read_document(text: &str, origin: Position) -> Result<Document, ReadError> {
+    let (mut docs, list) = read_servers(text, origin, ReadOptions::STRICT)?;
+    match (docs.pop(), list) {
+        (Some(doc), false) => Ok(doc),
+        _ => Err(ReadError::at(
+            origin,
+            "a list of servers where one server document was expected",
+        )),
+    }
+}
+
+/// Reads one JSON value that holds servers: one document, or a list
+/// (`{"servers": [...]}`, `[...]`); says whether it was a list. Strict
+/// about keys as [`read_document`]; names as `options` say.
+///
+/// # Errors
+/// The first problem, with its position.
+pub fn read_servers(
+    text: &str,
+    origin: Position,
+    options: ReadOptions,
+) -> Result<(Vec<Document>, bool), ReadError> {
     let place = |e: &serde_json::Error| absolute(text, origin, e.line(), e.column());
     let mut scan = serde_json::Deserializer::from_str(text);
-    let meta = Scan { top: true }
+    let metas = Scan { mode: Mode::Top }
         .deserialize(&mut scan)
         .and_then(|meta| scan.end().map(|()| meta))
         .map_err(|e| ReadError::at(place(&e), message(&e)))?;
-    let doc = serde_json::from_str::<ServerDocument>(text)
+    let mut docs = Vec::new();
+    let mut read = serde_json::Deserializer::from_str(text);
+    let servers = options
+        .each(|_, doc| docs.push(doc))
+        .deserialize(&mut read)
         .map_err(|e| ReadError::at(place(&e), message(&e)))?;
-    Ok(Document {
-        doc,
-        updated: meta.updated,
-        id: meta.id,
-    })
+    let mut metas = metas.servers.into_iter();
+    let documents = docs
+        .into_iter()
+        .map(|doc| {
+            let meta = metas.next().unwrap_or_default();
+            Document {
+                doc,
+                updated: meta.updated,
+                id: meta.id,
+            }
+        })
+        .collect();
+    Ok((documents, servers.container.is_list()))
 }
 
 /// serde_json's message without its own " at line L column C" suffix (the
@@ -181,36 +223,59 @@ fn absolute(text: &str, origin: Position, line: usize, column: usize) -> Positio
     }
 }
 
-/// What the duplicate scan collects besides its verdict.
+/// What the duplicate scan collects besides its verdict: for each server,
+/// in order, its `id` (`ID` in `openstack server list`) and `updated`
+/// (`updated_at` in openstacksdk's names).
 #[derive(Default)]
 struct Meta {
     updated: Option<String>,
     id: Option<String>,
 }
 
-/// Walks a JSON value, refusing repeated keys in every object; at the top
-/// (and inside a top-level `"server"`) it keeps `updated` and `id`.
+/// The servers' metas of one JSON value.
+#[derive(Default)]
+struct Metas {
+    servers: Vec<Meta>,
+}
+
+/// Where the scan is.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// The top value: a server, a wrapper, or a list.
+    Top,
+    /// A server object (its `id` and `updated` are kept).
+    Server,
+    /// A list of server objects.
+    List,
+    /// Anything else.
+    Other,
+}
+
+/// Walks a JSON value, refusing repeated keys in every object, and keeps
+/// each server's `id` and `updated`.
 struct Scan {
-    top: bool,
+    mode: Mode,
 }
 
 impl<'de> DeserializeSeed<'de> for Scan {
-    type Value = Meta;
-    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Meta, D::Error> {
+    type Value = Metas;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Metas, D::Error> {
         d.deserialize_any(self)
     }
 }
 
 impl<'de> Visitor<'de> for Scan {
-    type Value = Meta;
+    type Value = Metas;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Meta, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metas, A::Error> {
         let mut keys: HashSet<String> = HashSet::new();
-        let mut meta = Meta::default();
+        let mut own = Meta::default();
+        let mut inner: Option<Metas> = None;
+        let server = matches!(self.mode, Mode::Top | Mode::Server);
         while let Some(key) = map.next_key::<String>()? {
             if !keys.insert(key.clone()) {
                 return Err(de::Error::custom(format_args!(
@@ -219,43 +284,72 @@ impl<'de> Visitor<'de> for Scan {
                 )));
             }
             match key.as_str() {
-                "updated" if self.top => meta.updated = map.next_value::<Option<String>>()?,
-                "id" if self.top => meta.id = map.next_value::<Option<String>>()?,
-                "server" if self.top => {
-                    let inner = map.next_value_seed(Scan { top: true })?;
-                    meta.updated = meta.updated.or(inner.updated);
-                    meta.id = meta.id.or(inner.id);
+                "updated" | "updated_at" if server => {
+                    let value = map.next_value::<Option<String>>()?;
+                    own.updated = own.updated.or(value);
+                }
+                "id" | "ID" if server => {
+                    let value = map.next_value::<Option<String>>()?;
+                    own.id = own.id.or(value);
+                }
+                "server" if self.mode == Mode::Top => {
+                    inner = Some(map.next_value_seed(Scan { mode: Mode::Server })?);
+                }
+                "servers" if self.mode == Mode::Top => {
+                    inner = Some(map.next_value_seed(Scan { mode: Mode::List })?);
                 }
                 _ => {
-                    map.next_value_seed(Scan { top: false })?;
+                    map.next_value_seed(Scan { mode: Mode::Other })?;
                 }
             }
         }
-        Ok(meta)
+        Ok(match inner {
+            // The wrapper: the top's own id and updated come first.
+            Some(Metas { mut servers }) if servers.len() == 1 && keys.contains("server") => {
+                let one = servers.pop().unwrap_or_default();
+                Metas {
+                    servers: vec![Meta {
+                        updated: own.updated.or(one.updated),
+                        id: own.id.or(one.id),
+                    }],
+                }
+            }
+            Some(list) => list,
+            None => Metas { servers: vec![own] },
+        })
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Meta, A::Error> {
-        while seq.next_element_seed(Scan { top: false })?.is_some() {}
-        Ok(Meta::default())
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Metas, A::Error> {
+        let element = match self.mode {
+            Mode::Top | Mode::List => Mode::Server,
+            Mode::Server | Mode::Other => Mode::Other,
+        };
+        let mut servers = Vec::new();
+        while let Some(metas) = seq.next_element_seed(Scan { mode: element })? {
+            if element == Mode::Server {
+                servers.extend(metas.servers);
+            }
+        }
+        Ok(Metas { servers })
     }
 
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Meta, E> {
-        Ok(Meta::default())
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Metas, E> {
+        Ok(Metas::default())
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Meta, E> {
-        Ok(Meta::default())
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Metas, E> {
+        Ok(Metas::default())
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Meta, E> {
-        Ok(Meta::default())
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Metas, E> {
+        Ok(Metas::default())
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Meta, E> {
-        Ok(Meta::default())
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Metas, E> {
+        Ok(Metas::default())
     }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Meta, E> {
-        Ok(Meta::default())
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Metas, E> {
+        Ok(Metas::default())
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Meta, E> {
-        Ok(Meta::default())
+    fn visit_unit<E: de::Error>(self) -> Result<Metas, E> {
+        Ok(Metas::default())
     }
 }
 
@@ -269,9 +363,10 @@ enum Format {
 /// Records read one line at a time from any [`BufRead`].
 ///
 /// The format is decided by the first line that is neither blank, a gap, nor
-/// a `#` comment: `{` starts JSON, anything else is polling lines.
+/// a `#` comment: `{` or `[` starts JSON, anything else is polling lines.
 pub struct Records<R> {
     input: R,
+    options: ReadOptions,
     line: usize,
     format: Option<Format>,
     /// The lines of the current input line split on a lone `\r` (old Mac
@@ -306,10 +401,17 @@ impl<R: BufRead> Records<R> {
         !self.pieces.is_empty() || !self.ready.is_empty()
     }
 
-    /// A reader over `input`.
+    /// A reader over `input`, strict about names.
     pub fn new(input: R) -> Self {
+        Records::with_options(input, ReadOptions::STRICT)
+    }
+
+    /// A reader over `input` that reads names as `options` say (lenient:
+    /// unknown vm_state, task_state and status names are kept).
+    pub fn with_options(input: R, options: ReadOptions) -> Self {
         Records {
             input,
+            options,
             line: 0,
             format: None,
             pieces: std::collections::VecDeque::new(),
@@ -413,17 +515,19 @@ impl<R: BufRead> Records<R> {
             if trimmed.starts_with('#') && self.format != Some(Format::Json) {
                 continue;
             }
-            let format = *self.format.get_or_insert(if trimmed.starts_with('{') {
-                Format::Json
-            } else {
-                Format::Lines
-            });
+            let format = *self
+                .format
+                .get_or_insert(if trimmed.starts_with(['{', '[']) {
+                    Format::Json
+                } else {
+                    Format::Lines
+                });
             match format {
                 Format::Json => {
                     let indent = line.len() - line.trim_start().len();
                     self.scan_json(&line, at, indent);
                 }
-                Format::Lines => return Some(parse_line(&line, at)),
+                Format::Lines => return Some(parse_line(&line, at, self.options)),
             }
         }
     }
@@ -439,14 +543,14 @@ impl<R: BufRead> Records<R> {
                 if c.is_whitespace() {
                     continue;
                 }
-                if c != '{' {
+                if c != '{' && c != '[' {
                     let column = line[..byte].chars().count() + 1;
                     let rest = &line[byte..];
                     let message = if rest.trim().chars().all(|c| c == '.') {
                         "a gap (...) must stand on a line of its own".to_string()
                     } else {
                         format!(
-                            "expected a JSON document (`{{`) here, found {:?}",
+                            "expected a JSON document (`{{` or `[`) here, found {:?}",
                             escaped(&rest.chars().take(20).collect::<String>())
                         )
                     };
@@ -465,7 +569,7 @@ impl<R: BufRead> Records<R> {
                 });
                 start_byte = byte + 1;
                 if let Some(p) = self.pending.as_mut() {
-                    p.text.push('{');
+                    p.text.push(c);
                 }
                 continue;
             };
@@ -489,8 +593,15 @@ impl<R: BufRead> Records<R> {
                 p.text.push_str(&line[start_byte..byte + c.len_utf8()]);
                 let done = self.pending.take();
                 if let Some(done) = done {
-                    let record =
-                        read_document(&done.text, done.start).map(|d| Record::Json(d, done.start));
+                    let record = read_servers(&done.text, done.start, self.options).map(
+                        |(mut docs, list)| match (list, docs.pop()) {
+                            (false, Some(doc)) => Record::Json(doc, done.start),
+                            (_, last) => {
+                                docs.extend(last);
+                                Record::List(docs, done.start)
+                            }
+                        },
+                    );
                     let failed = record.is_err();
                     self.ready.push_back(record);
                     if failed {
@@ -538,14 +649,62 @@ pub fn read_one<R: BufRead>(input: R, source: &str) -> Result<Document, ReadErro
                 }
                 found = Some(d);
             }
-            Record::Line(_, _, at) => {
+            Record::List(_, at) => {
                 return Err(ReadError::at(
                     at,
-                    "explain reads a JSON server document (GET /servers/{id} or \
-                     `openstack server show -f json`), not a polling line: use trace",
+                    "a list of servers, where one was expected",
                 ))
             }
+            Record::Line(_, _, at) => return Err(not_a_polling_line(at)),
         }
+    }
+    found.ok_or_else(|| ReadError::new(format!("no server document in {source}")))
+}
+
+fn not_a_polling_line(at: Position) -> ReadError {
+    ReadError::at(
+        at,
+        "explain reads a JSON server document (GET /servers/{id} or \
+         `openstack server show -f json`), not a polling line: use trace",
+    )
+}
+
+/// What `explain` reads: one JSON value of servers, as [`Records`] reads
+/// it (so `explain` and `trace` agree on every document).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Servers {
+    /// The servers, in order.
+    pub servers: Vec<Document>,
+    /// Whether they came as a list (`{"servers": [...]}`, `[...]`), of
+    /// any length.
+    pub list: bool,
+}
+
+/// The one JSON value of an input: one server document, or a list.
+///
+/// # Errors
+/// The first unreadable record; a polling line; no value, or more than
+/// one; an empty list. `source` names the input in messages.
+pub fn read_servers_of<R: BufRead>(
+    input: R,
+    source: &str,
+    options: ReadOptions,
+) -> Result<Servers, ReadError> {
+    let mut found: Option<Servers> = None;
+    for record in Records::with_options(input, options) {
+        let (servers, list, at) = match record? {
+            Record::Gap => continue,
+            Record::Json(d, at) => (vec![d], false, at),
+            Record::List(docs, at) => (docs, true, at),
+            Record::Line(_, _, at) => return Err(not_a_polling_line(at)),
+        };
+        if found.is_some() {
+            return Err(ReadError::at(
+                at,
+                format!("a second document in {source}: explain reads one (trace reads many)"),
+            ));
+        }
+        found = Some(Servers { servers, list });
     }
     found.ok_or_else(|| ReadError::new(format!("no server document in {source}")))
 }
@@ -555,7 +714,7 @@ const KEYS: [&str; 4] = ["status", "vm_state", "task_state", "power_state"];
 
 /// Reads one polling line: an optional label (its first token, unless that
 /// is a key), then `key: value` pairs.
-fn parse_line(line: &str, at: usize) -> Result<Record, ReadError> {
+fn parse_line(line: &str, at: usize, options: ReadOptions) -> Result<Record, ReadError> {
     // Tokens with their columns (in characters, from 1).
     let mut tokens: Vec<(usize, &str)> = Vec::new();
     let mut start: Option<(usize, usize)> = None;
@@ -614,14 +773,26 @@ fn parse_line(line: &str, at: usize) -> Result<Record, ReadError> {
         };
         let bad = |e: ParseError| ReadError::at(pos(vcol), escaped(&e.to_string()));
         let null = value == "null" || value == "None";
+        let lenient = options.lenient;
         match slot {
-            0 => doc.status = Reported::Value(value.parse().map_err(bad)?),
+            0 => {
+                doc.status =
+                    Reported::parse_with(value, ServerStatus::parse, lenient).map_err(bad)?
+            }
             1 if null => doc.vm_state = Reported::Null,
-            1 => doc.vm_state = Reported::Value(value.parse().map_err(bad)?),
+            1 => {
+                doc.vm_state = Reported::parse_with(value, VmState::parse, lenient).map_err(bad)?
+            }
             2 if null => doc.task_state = Reported::Null,
-            2 => doc.task_state = Reported::Value(value.parse().map_err(bad)?),
+            2 => {
+                doc.task_state =
+                    Reported::parse_with(value, TaskState::parse, lenient).map_err(bad)?
+            }
             _ if null => doc.power_state = Reported::Null,
-            _ => doc.power_state = Reported::Value(value.parse().map_err(bad)?),
+            _ => {
+                doc.power_state =
+                    Reported::Value(PowerState::parse_code_or_name(value).map_err(bad)?)
+            }
         }
     }
     Ok(Record::Line(doc, label, pos(1)))

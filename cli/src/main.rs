@@ -12,11 +12,15 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use nova_states::read::CaptureTracker;
+use nova_states::read::{Form, Placed, ReadOptions};
 use nova_states::{
     Action, ActionSet, Driver, Observation, Pair, PowerState, Reported, ServerDocument,
     ServerStatus, StatusSet, Step, StepKind, TaskState, Validator, VmState, WaitFor,
 };
-use nova_states_cli::input::{escaped, read_one, ReadError, Record, Records, Stamp};
+use nova_states::{ParseError, VmStateSet};
+use nova_states_cli::input::{
+    escaped, read_servers_of, Document, ReadError, Record, Records, Servers as InputServers, Stamp,
+};
 use nova_states_cli::render::docs::{self, DiagramFormat};
 use nova_states_cli::render::model;
 use serde_json::{json, Value};
@@ -86,6 +90,11 @@ struct ExplainArgs {
     /// Print JSON (errors too: {"error": {...}} on standard output).
     #[arg(long)]
     json: bool,
+    /// Read vm_state, task_state and status names this model does not know
+    /// (from a newer Nova) instead of refusing them: they are reported,
+    /// projected as Nova projects names it does not know, and exit is 0.
+    #[arg(long)]
+    lenient: bool,
 }
 
 #[derive(Args, Debug)]
@@ -99,6 +108,11 @@ struct TraceArgs {
     /// The hypervisor driver path, for when the disk of an image is captured.
     #[arg(long, value_enum, default_value_t = DriverArg::Libvirt)]
     driver: DriverArg,
+    /// Read vm_state, task_state and status names this model does not know
+    /// (from a newer Nova): such observations are reported, not checked, and
+    /// the next one is checked as across a gap.
+    #[arg(long)]
+    lenient: bool,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -167,6 +181,7 @@ type Out = io::BufWriter<io::StdoutLock<'static>>;
 fn main() -> ExitCode {
     let args: Vec<OsString> = std::env::args_os().collect();
     let json = args.iter().skip(1).any(|a| a == "--json");
+    let lenient = args.iter().skip(1).any(|a| a == "--lenient");
     let mut out = io::BufWriter::new(io::stdout().lock());
     let result = match Cli::try_parse_from(&args) {
         Ok(cli) => run(cli, &mut out),
@@ -181,7 +196,15 @@ fn main() -> ExitCode {
             let _ = writeln!(io::stderr(), "nova-states: cannot write the output: {e}");
             ExitCode::from(2)
         }
-        Err(Fail::Unreadable(e)) => {
+        Err(Fail::Unreadable(mut e)) => {
+            let unknown_name = ["unknown vm_state", "unknown task_state", "unknown status"]
+                .iter()
+                .any(|m| e.message.contains(m));
+            if unknown_name && !lenient {
+                e.message.push_str(
+                    " (a name from a Nova newer than this model? --lenient reads it as unknown)",
+                );
+            }
             if json {
                 let error = json!({"error": {
                     "message": e.message,
@@ -249,12 +272,20 @@ fn run(cli: Cli, out: &mut Out) -> Result<u8, Fail> {
             "the bundled sample (a snapshot polled every few seconds)",
             false,
             Driver::LibvirtStandard,
+            ReadOptions::STRICT,
             out,
         ),
         Some(Command::Explain(args)) => cmd_explain(args, out),
         Some(Command::Trace(args)) => {
             let (input, source) = open(args.file.as_ref())?;
-            trace(input, &source, args.json, args.driver.driver(), out)
+            trace(
+                input,
+                &source,
+                args.json,
+                args.driver.driver(),
+                read_options(args.lenient),
+                out,
+            )
         }
         Some(Command::Model { format }) => cmd_model(format, out),
         Some(Command::Table) => {
@@ -325,12 +356,20 @@ fn parse_flag<T>(
 }
 
 fn cmd_explain(args: ExplainArgs, out: &mut Out) -> Result<u8, Fail> {
-    let doc = if let Some(vm) = &args.vm {
-        ServerDocument {
-            vm_state: Reported::Value(parse_flag("vm", vm, str::parse)?),
+    let options = read_options(args.lenient);
+    let lenient = args.lenient;
+    let input = if let Some(vm) = &args.vm {
+        let name = |flag: &str, text: &str, parse: fn(&str) -> Result<_, _>| {
+            Reported::parse_with(text, parse, lenient).map_err(|e: ParseError| {
+                unreadable(format!("--{flag}: {}", escaped(&e.to_string())))
+            })
+        };
+        let doc = ServerDocument {
+            vm_state: name("vm", vm, VmState::parse)?,
             task_state: match args.task.as_deref() {
                 None | Some("null" | "None") => Reported::Null,
-                Some(t) => Reported::Value(parse_flag("task", t, str::parse)?),
+                Some(t) => Reported::parse_with(t, TaskState::parse, lenient)
+                    .map_err(|e| unreadable(format!("--task: {}", escaped(&e.to_string()))))?,
             },
             power_state: match args.power.as_deref() {
                 None | Some("null") => Reported::Null,
@@ -338,28 +377,100 @@ fn cmd_explain(args: ExplainArgs, out: &mut Out) -> Result<u8, Fail> {
             },
             status: match args.status.as_deref() {
                 None => Reported::Absent,
-                Some(s) => Reported::Value(parse_flag("status", s, str::parse)?),
+                Some(s) => Reported::parse_with(s, ServerStatus::parse, lenient)
+                    .map_err(|e| unreadable(format!("--status: {}", escaped(&e.to_string()))))?,
             },
             ..ServerDocument::EMPTY
+        };
+        InputServers {
+            servers: vec![Document {
+                doc,
+                updated: None,
+                id: None,
+            }],
+            list: false,
         }
     } else {
         let (input, source) = open(args.file.as_ref())?;
-        read_one(input, &source)?.doc
+        read_servers_of(input, &source, options)?
     };
-    let report = explain(&doc);
+    let reports: Vec<(Option<String>, Explained)> = input
+        .servers
+        .iter()
+        .map(|d| (d.id.clone(), explain(&d.doc)))
+        .collect();
     if args.json {
-        let text = serde_json::to_string_pretty(&report.json)
+        let value = if input.list {
+            let servers = reports
+                .into_iter()
+                .map(|(id, mut report)| {
+                    if let Value::Object(map) = &mut report.json {
+                        map.insert("id".into(), json!(id));
+                    }
+                    report.json
+                })
+                .collect();
+            json!({ "servers": Value::Array(servers) })
+        } else {
+            reports
+                .into_iter()
+                .next()
+                .map_or(Value::Null, |(_, report)| report.json)
+        };
+        let text = serde_json::to_string_pretty(&value)
             .map_err(|e| unreadable(format!("could not write JSON: {e}")))?;
         writeln!(out, "{text}")?;
+    } else if input.list {
+        let count = reports.len();
+        for (i, (id, report)) in reports.iter().enumerate() {
+            if i > 0 {
+                writeln!(out)?;
+            }
+            let id = id.as_deref().map_or("(no id)".to_string(), escaped);
+            writeln!(out, "server       {id} ({} of {count})", i + 1)?;
+            out.write_all(report.text.as_bytes())?;
+        }
+        if count == 0 {
+            writeln!(out, "no servers in the list")?;
+        }
     } else {
-        out.write_all(report.text.as_bytes())?;
+        for (_, report) in &reports {
+            out.write_all(report.text.as_bytes())?;
+        }
     }
     Ok(0)
+}
+
+fn read_options(lenient: bool) -> ReadOptions {
+    if lenient {
+        ReadOptions::LENIENT
+    } else {
+        ReadOptions::STRICT
+    }
 }
 
 struct Explained {
     text: String,
     json: Value,
+}
+
+/// A name as a document gave it: the value's name, `null`, an unknown
+/// name (quoted, escaped), or `(absent)`.
+fn shown_name<T: Copy>(field: Reported<T>, name: impl Fn(T) -> String) -> String {
+    match field {
+        Reported::Absent => "(absent)".into(),
+        Reported::Null => "null".into(),
+        Reported::Value(v) => name(v),
+        Reported::Unknown(found) => format!(
+            "{} (unknown to this model: a newer Nova?)",
+            escaped(&found.to_string())
+        ),
+    }
+}
+
+/// The names in a set of vm_states, joined.
+fn vm_names(set: VmStateSet) -> Vec<&'static str> {
+    set.iter().map(VmState::as_str).collect()
 }
 
 fn explain(doc: &ServerDocument) -> Explained {
@@ -370,11 +481,20 @@ fn explain(doc: &ServerDocument) -> Explained {
     if let Err(e) = &assessed {
         errors.push(e.to_string());
     }
-    let vm = doc.vm_state.value();
     let task = doc.task_state.value();
     let power = doc.power_state.value();
     let derived = doc.effective_status();
-    let pair = vm.map(|vm| Pair { vm, task });
+    // The vm_state: reported, or inferred (openstack server list) when
+    // status and task_state leave one candidate.
+    let candidates = doc.vm_state_candidates();
+    let inferred = !doc.vm_state.is_present() && !candidates.is_empty();
+    let task_known = matches!(doc.task_state, Reported::Value(_) | Reported::Null);
+    let vm = match (doc.vm_state.value(), candidates.len()) {
+        (Some(vm), _) => Some(vm),
+        (None, 1) if inferred => candidates.iter().next(),
+        _ => None,
+    };
+    let pair = vm.filter(|_| task_known).map(|vm| Pair { vm, task });
     if let Some(p) = pair {
         if !p.is_possible() {
             errors.push(format!(
@@ -391,17 +511,62 @@ fn explain(doc: &ServerDocument) -> Explained {
             let _ = writeln!(t, "reported     {reported} (does not match)");
         }
     }
+    if let Reported::Unknown(found) = doc.status {
+        let _ = writeln!(
+            t,
+            "reported     {} (unknown to this model: a newer Nova?)",
+            escaped(&found.to_string())
+        );
+    }
+    let vm_text = if inferred {
+        let names = vm_names(candidates).join(", ");
+        let from = format!(
+            "status {} and task_state {}",
+            shown(doc.status.value()),
+            if task_known {
+                TaskState::name_or_null(task)
+            } else {
+                "(not shown)"
+            }
+        );
+        if candidates.len() == 1 {
+            format!("{names} (inferred: the only vm_state that shows {from})")
+        } else {
+            format!("one of {names} (inferred from {from}; which one cannot be told)")
+        }
+    } else {
+        shown_name(doc.vm_state, |v: VmState| v.to_string())
+    };
     let _ = writeln!(
         t,
-        "states       vm_state {}, task_state {}, power_state {}",
-        vm.map_or("(absent)", VmState::as_str),
-        if doc.task_state.is_present() {
-            TaskState::name_or_null(task)
-        } else {
-            "(absent)"
-        },
-        power.map_or("(absent)".to_string(), |p| format!("{} ({})", p.code(), p))
+        "states       vm_state {vm_text}, task_state {}, power_state {}",
+        shown_name(doc.task_state, |v: TaskState| v.to_string()),
+        power.map_or_else(
+            || shown_name(doc.power_state, |p: PowerState| p.to_string()),
+            |p| format!("{} ({})", p.code(), p)
+        )
     );
+    if let Some(locked) = doc.locked {
+        let _ = writeln!(
+            t,
+            "locked       {}",
+            if locked {
+                "yes: Nova refuses other users' actions (@check_instance_lock), which this model does not include"
+            } else {
+                "no"
+            }
+        );
+    }
+    if let Ok(a) = &assessed {
+        if a.unknown_names {
+            let _ = writeln!(
+                t,
+                "lenient      a name this model does not know: status {} is Nova's fallback \
+                 for names it does not know (status_from_state); nothing else is derived from it",
+                shown(a.derived)
+            );
+        }
+    }
     let mut operation = Value::Null;
     let mut allowed: Vec<&str> = Vec::new();
     if let Some(p) = pair {
@@ -462,18 +627,82 @@ fn explain(doc: &ServerDocument) -> Explained {
                 let _ = writeln!(t, "  {:<28} {}", a.as_str(), r);
             }
         }
+    } else if inferred && candidates.len() > 1 && task_known {
+        // Several vm_states: say what holds for every one of them.
+        let pairs: Vec<Pair> = candidates.iter().map(|vm| Pair { vm, task }).collect();
+        let ops = pairs
+            .iter()
+            .fold(ActionSet::EMPTY, |set, p| set.union(p.in_flight()));
+        if task.is_none() {
+            let _ = writeln!(t, "going on     nothing: no task in flight");
+        } else if ops.is_empty() {
+            let _ = writeln!(
+                t,
+                "going on     task {} (no action of this model is in flight here)",
+                TaskState::name_or_null(task)
+            );
+        } else {
+            let names: Vec<&str> = ops.iter().map(Action::as_str).collect();
+            let _ = writeln!(
+                t,
+                "going on     {} ({}), whichever vm_state it is",
+                names.join(" or "),
+                TaskState::name_or_null(task)
+            );
+            operation = Value::Array(names.iter().map(|a| json!({ "action": a })).collect());
+        }
+        let every = pairs.iter().fold(ActionSet::FULL, |set, p| {
+            set.intersection(Action::allowed(p.vm, p.task, true))
+        });
+        let some = pairs.iter().fold(ActionSet::EMPTY, |set, p| {
+            set.union(Action::allowed(p.vm, p.task, true))
+        });
+        allowed = every.iter().map(Action::as_str).collect();
+        let _ = writeln!(
+            t,
+            "accepted now {} (whichever vm_state it is)",
+            if allowed.is_empty() {
+                "nothing".into()
+            } else {
+                allowed.join(", ")
+            }
+        );
+        let depends: Vec<&str> = some
+            .iter()
+            .filter(|a| !every.contains(*a))
+            .map(Action::as_str)
+            .collect();
+        if !depends.is_empty() {
+            let _ = writeln!(t, "depends      on the vm_state: {}", depends.join(", "));
+        }
+    } else if doc.has_unknown_names() && doc.vm_state.is_present() {
+        let _ = writeln!(
+            t,
+            "going on     unknown: a state name this model does not know (read with --lenient)"
+        );
+    } else if inferred {
+        let _ = writeln!(
+            t,
+            "going on     unknown: the document has no task_state (openstack server list without --long, or no extended status)"
+        );
     } else {
         let _ = writeln!(t, "going on     unknown: the document has no OS-EXT-STS:vm_state (down cell, or no extended status)");
     }
     for e in &errors {
         let _ = writeln!(t, "INCONSISTENT {e}");
     }
-    if errors.is_empty() {
+    if errors.is_empty() && doc.has_unknown_names() {
+        let _ = writeln!(
+            t,
+            "consistent   yes, as far as the names this model knows go"
+        );
+    } else if errors.is_empty() {
         let _ = writeln!(
             t,
             "consistent   yes: Nova could have produced this document"
         );
     }
+    let unknown = |field: Option<nova_states::wire::Found>| field.map(|f| f.as_str().to_string());
     let json = json!({
         "status": derived.map(|s| s.as_str()),
         "reported_status": doc.status.value().map(|s| s.as_str()),
@@ -484,6 +713,18 @@ fn explain(doc: &ServerDocument) -> Explained {
         "errors": errors,
         "allowed_actions": allowed,
         "operation": operation,
+        "vm_state_inferred": inferred,
+        "vm_state_candidates": if inferred { json!(vm_names(candidates)) } else { Value::Null },
+        "locked": doc.locked,
+        "unknown_names": if doc.has_unknown_names() {
+            json!({
+                "status": unknown(doc.status.unknown()),
+                "vm_state": unknown(doc.vm_state.unknown()),
+                "task_state": unknown(doc.task_state.unknown()),
+            })
+        } else {
+            Value::Null
+        },
     });
     Explained { text: t, json }
 }
@@ -643,6 +884,7 @@ fn trace(
     source: &str,
     as_json: bool,
     driver: Driver,
+    options: ReadOptions,
     out: &mut Out,
 ) -> Result<u8, Fail> {
     if !as_json {
@@ -658,7 +900,7 @@ fn trace(
         driver,
         operations: 0,
     };
-    match follow_trace(input, source, &mut report) {
+    match follow_trace(input, source, options, &mut report) {
         // An error after the JSON object was opened closes it with the
         // error, so that standard output stays one JSON value.
         Err(Fail::Unreadable(e)) if as_json && report.operations > 0 => {
@@ -673,13 +915,15 @@ fn trace(
 fn follow_trace(
     input: BufReader<Box<dyn Read>>,
     source: &str,
+    options: ReadOptions,
     report: &mut Report<'_>,
 ) -> Result<u8, Fail> {
     let (as_json, driver) = (report.json, report.driver);
-    let mut records = Records::new(input);
+    let mut records = Records::with_options(input, options);
     let mut v = Validator::new();
     let mut tracker = CaptureTracker::new(driver);
     let mut violations: Vec<Value> = Vec::new();
+    let mut unknown: Vec<Value> = Vec::new();
     let mut first_violation: Option<String> = None;
     let mut run: Option<OpRun> = None;
     let mut observations = 0usize;
@@ -694,15 +938,34 @@ fn follow_trace(
         }
         let Some(record) = records.next() else { break };
         let record = record?;
+        // A list polled for one server (`openstack server list --long -f
+        // json --name ...`) is that server's observation.
+        let record = match record {
+            Record::List(mut docs, at) if docs.len() == 1 => match docs.pop() {
+                Some(doc) => Record::Json(doc, at),
+                None => Record::List(docs, at),
+            },
+            Record::List(docs, at) => {
+                return Err(Fail::Unreadable(ReadError {
+                    message: format!(
+                        "a list of {} servers: trace follows one server (filter the list to it, \
+                         e.g. openstack server list --name, or explain the list)",
+                        docs.len()
+                    ),
+                    at: Some(at),
+                }))
+            }
+            other => other,
+        };
         let (doc, label, at, updated) = match &record {
-            Record::Gap => {
+            Record::Gap | Record::List(..) => {
                 gap = true;
                 continue;
             }
             Record::Json(d, at) => (&d.doc, None, *at, d.updated.as_deref()),
             Record::Line(doc, label, at) => (doc, label.as_deref(), *at, None),
         };
-        let obs = observation(doc, &record, at)?;
+        let seen = observation(doc, &record, at)?;
         observations += 1;
         let label = match (label, updated) {
             (Some(l), _) | (None, Some(l)) => escaped(l),
@@ -730,13 +993,6 @@ fn follow_trace(
             }
             last_stamp = Some((stamp, label.clone()));
         }
-        let shown = format!(
-            "{:<10} {:<17} {}/{}",
-            label,
-            nova_states::status(obs.vm, obs.task).as_str(),
-            obs.vm,
-            TaskState::name_or_null(obs.task)
-        );
         if gap {
             report.line("...")?;
             gap = false;
@@ -747,16 +1003,96 @@ fn follow_trace(
             Record::Json(d, _) => d.doc.assess().err().map(|e| e.to_string()),
             _ => None,
         };
-        let verdict = match inconsistent {
-            Some(e) => Err(format!("INCONSISTENT document: {e}")),
-            None => v.observe(obs).map_err(|e| e.to_string()),
+        let placed = match (inconsistent, &seen) {
+            (Some(e), seen) => Err((seen.shown(), format!("INCONSISTENT document: {e}"))),
+            (None, Seen::Known(obs)) => v
+                .observe(*obs)
+                .map(|step| (*obs, step))
+                .map_err(|e| (seen.shown(), e.to_string())),
+            (None, Seen::Candidates { vms, obs }) => {
+                match v.observe_candidates(*vms, obs.task, obs.power, obs.status) {
+                    Ok(Placed::One(vm, step)) => Ok((Observation { vm, ..*obs }, step)),
+                    Ok(Placed::Several {
+                        candidates,
+                        in_flight,
+                    }) => {
+                        let ops: Vec<&str> = in_flight.iter().map(Action::as_str).collect();
+                        let going = if ops.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{} in flight; ", ops.join(" or "))
+                        };
+                        report.line(
+                            format!(
+                                "{:<58} {going}vm_state one of {}: not placed, the next \
+                                 observation is checked as across a gap",
+                                seen.shown_as(&label),
+                                vm_names(candidates).join(", ")
+                            )
+                            .trim_end(),
+                        )?;
+                        // The operation is seen even if the vm_state is not:
+                        // it runs until a placed observation ends it.
+                        if !in_flight.is_empty() {
+                            let run = run.get_or_insert_with(|| OpRun {
+                                action: in_flight,
+                                first: accepted,
+                                from: label.clone(),
+                                phases: Vec::new(),
+                                capture: None,
+                            });
+                            let both = run.action.iter().filter(|a| in_flight.contains(*a));
+                            let both = both.fold(ActionSet::EMPTY, |set, a| set.with(a));
+                            if !both.is_empty() {
+                                run.action = both;
+                            }
+                            if let Some(task) = obs.task {
+                                if run.phases.last() != Some(&task.as_str()) {
+                                    run.phases.push(task.as_str());
+                                }
+                            }
+                        }
+                        continue;
+                    }
+                    Err(e) => Err((seen.shown(), e.to_string())),
+                }
+            }
+            (None, Seen::Unknown { what, .. }) => {
+                report.line(&format!(
+                    "{:<58} not checked: {what} is unknown to this model (a newer Nova?); \
+                     the next observation is checked as across a gap",
+                    seen.shown_as(&label)
+                ))?;
+                unknown.push(json!({"at": label, "name": what}));
+                continue;
+            }
         };
-        match verdict {
-            Ok(step) => {
+        match placed {
+            Ok((obs, step)) => {
+                let shown = format!(
+                    "{:<10} {:<17} {}/{}",
+                    label,
+                    nova_states::status(obs.vm, obs.task).as_str(),
+                    obs.vm,
+                    TaskState::name_or_null(obs.task)
+                );
                 let index = accepted;
                 accepted += 1;
                 tracker.feed(index, &obs, &step);
-                report.line(format!("{shown:<58} {}", describe(&step, &obs)).trim_end())?;
+                // A run opened by observations whose vm_state could not be
+                // placed ends at the next placed one without a task.
+                let unplaced_end = step.kind == StepKind::Unchanged && obs.task.is_none();
+                match (unplaced_end, run.take()) {
+                    (true, Some(r)) => {
+                        let ended = format!("{} ended", r.names(" or "));
+                        report.line(format!("{shown:<58} {ended}").trim_end())?;
+                        report.operation(&r, Some(&label))?;
+                    }
+                    (_, r) => {
+                        run = r;
+                        report.line(format!("{shown:<58} {}", describe(&step, &obs)).trim_end())?;
+                    }
+                }
                 follow(&mut run, &step, &obs, &label, index, report)?;
                 // The capture belongs to the run in flight when it happened.
                 if let (Some(r), Some(by)) = (run.as_mut(), tracker.window().by) {
@@ -766,7 +1102,8 @@ fn follow_trace(
                     }
                 }
             }
-            Err(message) => {
+            Err((shown, message)) => {
+                let shown = format!("{label:<10} {shown}");
                 report.line(&format!("{shown:<58} IMPOSSIBLE: {message}"))?;
                 first_violation.get_or_insert_with(|| format!("{label}: {message}"));
                 violations.push(json!({"at": label, "message": message}));
@@ -786,7 +1123,12 @@ fn follow_trace(
     let operations = report.operations;
     let out = &mut *report.out;
     if as_json {
-        let rest = json!({"violations": violations, "observations": observations, "legal": legal});
+        let rest = if unknown.is_empty() {
+            json!({"violations": violations, "observations": observations, "legal": legal})
+        } else {
+            json!({"violations": violations, "unknown_names": unknown,
+                   "observations": observations, "legal": legal})
+        };
         let rest = rest.to_string();
         // The remaining keys of the object opened above.
         writeln!(out, "\n  ], {}", rest.trim_start_matches('{'))?;
@@ -798,23 +1140,93 @@ fn follow_trace(
             1 => "1 observation".to_string(),
             n => format!("{n} observations"),
         };
+        let unchecked = match unknown.len() {
+            0 => String::new(),
+            1 => " (1 with a name unknown to this model, not checked)".to_string(),
+            n => format!(" ({n} with names unknown to this model, not checked)"),
+        };
         match &first_violation {
-            None => writeln!(out, "\n{counted}; every step is one Nova can take")?,
-            Some(v) => writeln!(out, "\n{counted}; IMPOSSIBLE: {v}")?,
+            None => writeln!(
+                out,
+                "\n{counted}{unchecked}; every step is one Nova can take"
+            )?,
+            Some(v) => writeln!(out, "\n{counted}{unchecked}; IMPOSSIBLE: {v}")?,
         }
     }
     Ok(if legal { 0 } else { 1 })
 }
 
-/// The observation a record makes: vm_state and task_state must be there.
+/// What one record lets the trace observe.
+enum Seen {
+    /// vm_state and task_state, by name.
+    Known(Observation),
+    /// No vm_state (`openstack server list --long`): the vm_states that
+    /// show the status with the task_state (`obs.vm` is a placeholder).
+    Candidates { vms: VmStateSet, obs: Observation },
+    /// A name this model does not know (read with --lenient): what it is,
+    /// and the status Nova's fallback gives.
+    Unknown {
+        what: String,
+        status: Option<ServerStatus>,
+        vm: String,
+        task: String,
+    },
+}
+
+impl Seen {
+    /// The status and states, for the trace's line.
+    fn shown(&self) -> String {
+        let (status, vm, task) = match self {
+            Seen::Known(obs) => (
+                nova_states::status(obs.vm, obs.task).as_str().to_string(),
+                obs.vm.to_string(),
+                TaskState::name_or_null(obs.task).to_string(),
+            ),
+            Seen::Candidates { vms, obs } => (
+                obs.status.map_or("-", ServerStatus::as_str).to_string(),
+                format!("{{{}}}", vm_names(*vms).join("|")),
+                TaskState::name_or_null(obs.task).to_string(),
+            ),
+            Seen::Unknown {
+                status, vm, task, ..
+            } => (
+                status.map_or("-", ServerStatus::as_str).to_string(),
+                vm.clone(),
+                task.clone(),
+            ),
+        };
+        format!("{status:<17} {vm}/{task}")
+    }
+
+    /// The same, after a label.
+    fn shown_as(&self, label: &str) -> String {
+        format!("{label:<10} {}", self.shown())
+    }
+}
+
+/// A state as a trace line shows it.
+fn trace_name<T: Copy>(field: Reported<T>, show: fn(T) -> &'static str) -> String {
+    match field {
+        Reported::Value(v) => show(v).to_string(),
+        Reported::Unknown(found) => escaped(&found.to_string()),
+        Reported::Null => "null".to_string(),
+        Reported::Absent => "-".to_string(),
+    }
+}
+
+/// The observation a record makes: vm_state (or, without it, status to
+/// infer it from) and task_state must be there.
 fn observation(
     doc: &ServerDocument,
     record: &Record,
     at: nova_states_cli::input::Position,
-) -> Result<Observation, Fail> {
+) -> Result<Seen, Fail> {
     let missing = |what: &str| {
-        let hint = match record {
-            Record::Json(..) => " (the OS-EXT-STS fields: an admin's view, or a microversion that shows them, is needed)",
+        let hint = match (record, doc.form) {
+            (Record::Json(..), Form::ServerList) => {
+                " (openstack server list shows task_state with --long, to an admin)"
+            }
+            (Record::Json(..), _) => " (the OS-EXT-STS fields: an admin's view, or a microversion that shows them, is needed)",
             _ => "",
         };
         Fail::Unreadable(ReadError {
@@ -822,16 +1234,45 @@ fn observation(
             at: Some(at),
         })
     };
-    let vm = doc.vm_state.value().ok_or_else(|| missing("vm_state"))?;
+    let listed = doc.form == Form::ServerList && doc.status.value().is_some();
+    if !doc.vm_state.is_present() && !listed {
+        return Err(missing("vm_state"));
+    }
     if !doc.task_state.is_present() {
         return Err(missing("task_state"));
     }
-    Ok(Observation {
+    if doc.has_unknown_names() {
+        let mut what = Vec::new();
+        for (field, found) in [
+            ("status", doc.status.unknown()),
+            ("vm_state", doc.vm_state.unknown()),
+            ("task_state", doc.task_state.unknown()),
+        ] {
+            if let Some(found) = found {
+                what.push(format!("{field} {}", escaped(&found.to_string())));
+            }
+        }
+        return Ok(Seen::Unknown {
+            what: what.join(", "),
+            status: doc.effective_status(),
+            vm: trace_name(doc.vm_state, VmState::as_str),
+            task: trace_name(doc.task_state, TaskState::as_str),
+        });
+    }
+    let obs = |vm| Observation {
         vm,
         task: doc.task_state.value(),
         power: doc.power_state.value(),
         status: doc.status.value(),
-    })
+    };
+    match doc.vm_state {
+        Reported::Value(vm) => Ok(Seen::Known(obs(vm))),
+        Reported::Absent if listed => Ok(Seen::Candidates {
+            vms: doc.vm_state_candidates(),
+            obs: obs(VmState::Active),
+        }),
+        _ => Err(missing("vm_state")),
+    }
 }
 
 fn describe(step: &Step, obs: &Observation) -> String {

@@ -52,19 +52,31 @@ fn explain_every_corpus_document() {
         let out = run(&["explain", path.to_str().unwrap(), "--json"], "");
         assert_eq!(out.status.code(), Some(0), "{}", path.display());
         let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        for key in [
-            "status",
-            "vm_state",
-            "task_state",
-            "power_state",
-            "consistent",
-            "errors",
-            "allowed_actions",
-            "operation",
-        ] {
-            assert!(v.get(key).is_some(), "{}: no {key}", path.display());
+        // A list gives one object per server, each with its id.
+        let answers = match v.get("servers") {
+            Some(servers) => {
+                let servers = servers.as_array().unwrap().clone();
+                assert!(!servers.is_empty(), "{}", path.display());
+                assert!(servers.iter().all(|s| s.get("id").is_some()));
+                servers
+            }
+            None => vec![v],
+        };
+        for v in answers {
+            for key in [
+                "status",
+                "vm_state",
+                "task_state",
+                "power_state",
+                "consistent",
+                "errors",
+                "allowed_actions",
+                "operation",
+            ] {
+                assert!(v.get(key).is_some(), "{}: no {key}", path.display());
+            }
+            assert_eq!(v["consistent"], v["errors"].as_array().unwrap().is_empty());
         }
-        assert_eq!(v["consistent"], v["errors"].as_array().unwrap().is_empty());
         // And the text form reads.
         let out = run(&["explain", path.to_str().unwrap()], "");
         assert_eq!(out.status.code(), Some(0));
@@ -177,6 +189,10 @@ fn run_raw(args: &[std::ffi::OsString], stdin: &[u8]) -> Output {
     // refused write is not the test's failure.
     let _ = child.stdin.take().unwrap().write_all(stdin);
     child.wait_with_output().unwrap()
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn stderr(out: &Output) -> String {
@@ -554,4 +570,199 @@ fn defect_15_no_command_writes_into_the_build_directory() {
         "{}",
         stderr(&out)
     );
+}
+
+fn corpus_path(name: &str) -> String {
+    corpus().join(name).to_str().unwrap().to_string()
+}
+
+fn json_of(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// The issue's false alarm: openstacksdk's dump and `openstack server show
+/// -f json` carry "progress": null for a SHUTOFF server.
+#[test]
+fn explain_sdk_dump_and_server_show_of_a_shutoff_server_are_consistent() {
+    for file in [
+        "openstacksdk-to-dict-shutoff.json",
+        "osc-server-show-shutoff.json",
+    ] {
+        let out = run(&["explain", &corpus_path(file), "--json"], "");
+        assert_eq!(out.status.code(), Some(0), "{file}");
+        let v = json_of(&out);
+        assert_eq!(v["status"], "SHUTOFF", "{file}");
+        assert_eq!(v["vm_state"], "stopped", "{file}");
+        assert_eq!(v["consistent"], true, "{file}: {v}");
+        assert!(
+            v.get("servers").is_none(),
+            "one server keeps today's object"
+        );
+        let text = stdout(&run(&["explain", &corpus_path(file)], ""));
+        assert!(
+            text.contains("vm_state stopped, task_state null, power_state 4 (shutdown)"),
+            "{text}"
+        );
+        assert!(!text.contains("INCONSISTENT"), "{text}");
+    }
+}
+
+#[test]
+fn explain_a_server_list_answers_per_server() {
+    // `openstack server list --long -f json`: no vm_state; it is inferred.
+    let out = run(
+        &[
+            "explain",
+            &corpus_path("osc-server-list-long.json"),
+            "--json",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out);
+    let servers = v["servers"].as_array().unwrap();
+    let ids: Vec<&str> = servers.iter().map(|s| s["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "f5dc173b-6804-445a-a6d8-c705dad5b5eb",
+            "9c5e5bd7-6b9e-4d5c-8a5e-2f3f6a1b0c11",
+            "0b1d6c5e-8f2a-4c1e-9d3b-7a6e5f4c3b22"
+        ]
+    );
+    assert_eq!(servers[0]["vm_state"], "active");
+    assert_eq!(servers[1]["vm_state"], "stopped");
+    assert_eq!(servers[1]["vm_state_inferred"], true);
+    // REBUILD with rebuilding: three candidates, none picked.
+    assert_eq!(servers[2]["vm_state"], serde_json::Value::Null);
+    assert_eq!(
+        servers[2]["vm_state_candidates"],
+        serde_json::json!(["active", "stopped", "error"])
+    );
+    assert!(servers.iter().all(|s| s["consistent"] == true));
+    let text = stdout(&run(
+        &["explain", &corpus_path("osc-server-list-long.json")],
+        "",
+    ));
+    assert!(
+        text.contains("server       f5dc173b-6804-445a-a6d8-c705dad5b5eb (1 of 3)"),
+        "{text}"
+    );
+    assert!(text.contains("vm_state one of active, stopped, error (inferred from status REBUILD and task_state rebuilding; which one cannot be told)"), "{text}");
+    assert!(
+        text.contains("going on     rebuild or evacuate (rebuilding), whichever vm_state it is"),
+        "{text}"
+    );
+    // Nova's list body and ansible's server_info result: one answer each.
+    for (file, count) in [
+        ("nova-v2.1-servers-details.json", 1),
+        ("ansible-server-info.json", 2),
+    ] {
+        let v = json_of(&run(&["explain", &corpus_path(file), "--json"], ""));
+        assert_eq!(v["servers"].as_array().map(Vec::len), Some(count), "{file}");
+    }
+}
+
+#[test]
+fn lenient_reads_names_from_a_newer_nova_in_explain_and_trace() {
+    let newer = r#"{"status": "ACTIVE", "OS-EXT-STS:vm_state": "active",
+        "OS-EXT-STS:task_state": "hibernating", "OS-EXT-STS:power_state": 1}"#;
+    // Strict by default: refused, with a hint.
+    let out = run(&["explain", "-"], newer);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("unknown task_state \"hibernating\""),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("--lenient"), "{}", stderr(&out));
+    let out = run(&["explain", "--lenient", "-", "--json"], newer);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&out);
+    assert_eq!(v["status"], "ACTIVE");
+    assert_eq!(v["unknown_names"]["task_state"], "hibernating");
+    assert_eq!(v["consistent"], true);
+    let text = stdout(&run(&["explain", "--lenient", "-"], newer));
+    assert!(
+        text.contains("task_state \"hibernating\" (unknown to this model: a newer Nova?)"),
+        "{text}"
+    );
+    // An unknown vm_state is projected to UNKNOWN, as Nova does.
+    let out = run(
+        &["explain", "--lenient", "--vm", "hibernated", "--json"],
+        "",
+    );
+    assert_eq!(json_of(&out)["status"], "UNKNOWN");
+    // trace: reported, not checked, exit 0; the next step is checked from the last known one.
+    let polled = "17:00:01 status: ACTIVE vm_state: active task_state: null power_state: 1\n\
+                  17:00:05 status: ACTIVE vm_state: active task_state: hibernating power_state: 1\n\
+                  17:00:09 status: SHUTOFF vm_state: stopped task_state: null power_state: 4\n";
+    assert_eq!(run(&["trace", "-"], polled).status.code(), Some(2));
+    let out = run(&["trace", "--lenient", "-"], polled);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("not checked: task_state \"hibernating\" is unknown to this model"),
+        "{text}"
+    );
+    assert!(text.contains("3 observations (1 with a name unknown to this model, not checked); every step is one Nova can take"), "{text}");
+    let v = json_of(&run(&["trace", "--lenient", "--json", "-"], polled));
+    assert_eq!(v["legal"], true);
+    assert_eq!(v["unknown_names"][0]["at"], "17:00:05");
+    // Lenient does not forgive what is impossible among known names.
+    let impossible = "17:00:01 status: ACTIVE vm_state: deleted task_state: null power_state: 1\n";
+    assert_eq!(
+        run(&["trace", "--lenient", "-"], impossible).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn trace_follows_a_server_polled_with_server_list() {
+    let polled = concat!(
+        r#"[{"ID": "s1", "Status": "SHUTOFF", "Task State": null, "Power State": 4}]"#,
+        "\n",
+        r#"[{"ID": "s1", "Status": "REBUILD", "Task State": "rebuilding", "Power State": 4}]"#,
+        "\n",
+        r#"[{"ID": "s1", "Status": "REBUILD", "Task State": "rebuild_spawning", "Power State": 4}]"#,
+        "\n",
+        r#"[{"ID": "s1", "Status": "SHUTOFF", "Task State": null, "Power State": 4}]"#,
+        "\n",
+    );
+    let out = run(&["trace", "-"], polled);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("vm_state one of active, stopped, error: not placed"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "operation rebuild or evacuate from #2 to #4, through rebuilding -> rebuild_spawning"
+        ),
+        "{text}"
+    );
+    // Several servers in one poll: trace follows one.
+    let out = run(&["trace", &corpus_path("osc-server-list-long.json")], "");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("a list of 3 servers: trace follows one server"),
+        "{}",
+        stderr(&out)
+    );
+    // Without --long there is no task_state to trace.
+    let out = run(&["trace", "-"], r#"[{"ID": "s1", "Status": "SHUTOFF"}]"#);
+    assert!(
+        stderr(&out)
+            .contains("no task_state to trace (openstack server list shows task_state with --long"),
+        "{}",
+        stderr(&out)
+    );
+    // A list row Nova never shows is impossible.
+    let out = run(
+        &["trace", "-"],
+        r#"[{"Status": "ACTIVE", "Task State": "rebooting", "Power State": 1}]"#,
+    );
+    assert_eq!(out.status.code(), Some(1));
 }

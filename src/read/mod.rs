@@ -8,6 +8,9 @@ pub(crate) mod trace;
 
 pub use capture::{CaptureTracker, CaptureWindow};
 pub use document::{
-    Assessment, Inconsistency, Reported, ServerDocument, Shape, FAULT_STATUSES, PROGRESS_STATUSES,
+    Assessment, Container, Form, Inconsistency, ReadOptions, Reported, ServerDocument, Servers,
+    Shape, FAULT_STATUSES, PROGRESS_STATUSES,
 };
-pub use trace::{Observation, Step, StepKind, Validator, Violation};
+#[cfg(feature = "serde")]
+pub use document::{EachServer, OneServer};
+pub use trace::{Observation, Placed, Step, StepKind, Validator, Violation};

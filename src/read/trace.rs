@@ -17,8 +17,9 @@
 use crate::machine::state::Pair;
 use crate::rules::projection::status;
 use crate::wire::action::Action;
+use crate::wire::error::write_list;
 use crate::wire::power::PowerState;
-use crate::wire::set::ActionSet;
+use crate::wire::set::{ActionSet, VmStateSet};
 use crate::wire::status::ServerStatus;
 use crate::wire::task::TaskState;
 use crate::wire::vm::VmState;
@@ -83,6 +84,29 @@ pub enum Violation {
         /// Derived.
         derived: ServerStatus,
     },
+    /// An observation without vm_state (`openstack server list`) none of
+    /// whose candidate vm_states follows from the previous observation
+    /// (see [`Validator::observe_candidates`]).
+    ///
+    /// ```
+    /// use nova_states::{TaskState, Violation, VmState, VmStateSet};
+    /// let v = Violation::NoCandidateFits {
+    ///     candidates: VmStateSet::from_slice(&[VmState::Active, VmState::Stopped]),
+    ///     task: Some(TaskState::Rebuilding),
+    /// };
+    /// assert_eq!(v.to_string(),
+    ///     "no vm_state that can show this status (active, stopped) with task_state rebuilding follows from the previous observation");
+    /// ```
+    #[error(
+        "no vm_state that can show this status ({}) with task_state {} follows from the previous observation",
+        VmNames(*candidates), TaskState::name_or_null(*task)
+    )]
+    NoCandidateFits {
+        /// The vm_states that show the observed status with this task.
+        candidates: VmStateSet,
+        /// The task_state.
+        task: Option<TaskState>,
+    },
     /// Nothing leads from the previous observation to this one.
     #[error(
         "no Nova operation leads from {}/{} to {}/{}",
@@ -93,6 +117,32 @@ pub enum Violation {
         from: Pair,
         /// This pair.
         to: Pair,
+    },
+}
+
+/// A set of vm_states written as `a, b, c`.
+struct VmNames(VmStateSet);
+
+impl core::fmt::Display for VmNames {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write_list(f, &mut self.0.iter().map(VmState::as_str))
+    }
+}
+
+/// Where [`Validator::observe_candidates`] placed an observation whose
+/// vm_state was one of several.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Placed {
+    /// Exactly one candidate follows: the observation was taken with it.
+    One(VmState, Step),
+    /// Several candidates follow: the observation is legal, but where the
+    /// server is cannot be told, so the validator stays where it was and
+    /// checks the next observation from there, as across a gap.
+    Several {
+        /// The candidates that follow.
+        candidates: VmStateSet,
+        /// The operations in flight at any of them with this task_state.
+        in_flight: ActionSet,
     },
 }
 
@@ -351,6 +401,91 @@ impl Validator {
                     new_operation: true,
                 })
             }
+        }
+    }
+
+    /// Takes an observation whose vm_state is not reported but is one of
+    /// `candidates` (a row of `openstack server list --long`: see
+    /// [`ServerDocument::vm_state_candidates`](crate::ServerDocument::vm_state_candidates)).
+    ///
+    /// Every candidate is tried from where the validator stands. When one
+    /// follows, the observation is taken with it; when several do, none is
+    /// chosen ([`Placed::Several`]): the validator does not move, and the
+    /// next observation is checked from the last placed one, as across a
+    /// gap (polling skips states anyway). Nothing is pretended: a vm_state
+    /// is never picked among several. Since polls skip states, most
+    /// candidates are reachable from most places: expect [`Placed::Several`]
+    /// wherever the status itself is ambiguous (`REBUILD`, `RESIZE`,
+    /// `MIGRATING`), with the operations in flight for every candidate.
+    ///
+    /// # Errors
+    /// When no candidate follows: the one candidate's [`Violation`], or
+    /// [`Violation::NoCandidateFits`] for several (or none).
+    ///
+    /// ```
+    /// use nova_states::read::Placed;
+    /// use nova_states::{Action, ServerStatus, TaskState, Validator, VmState};
+    /// let mut v = Validator::new();
+    /// // SHUTOFF with no task: only stopped shows it.
+    /// let vms = ServerStatus::Shutoff.vm_states_with(None);
+    /// assert!(matches!(v.observe_candidates(vms, None, None, Some(ServerStatus::Shutoff)),
+    ///                  Ok(Placed::One(VmState::Stopped, _))));
+    /// // REBUILD with rebuilding: active, stopped or error all follow; a
+    /// // rebuild is in flight whichever it is.
+    /// let task = Some(TaskState::Rebuilding);
+    /// let vms = ServerStatus::Rebuild.vm_states_with(task);
+    /// let Ok(Placed::Several { candidates, in_flight }) =
+    ///     v.observe_candidates(vms, task, None, Some(ServerStatus::Rebuild)) else { panic!() };
+    /// assert_eq!(candidates.len(), 3);
+    /// assert!(in_flight.contains(Action::Rebuild));
+    /// // The validator did not move: it is still at stopped.
+    /// assert!(matches!(v.observe_candidates(ServerStatus::Shutoff.vm_states_with(None), None, None, None),
+    ///                  Ok(Placed::One(VmState::Stopped, _))));
+    /// ```
+    pub fn observe_candidates(
+        &mut self,
+        candidates: VmStateSet,
+        task: Option<TaskState>,
+        power: Option<PowerState>,
+        status: Option<ServerStatus>,
+    ) -> Result<Placed, Violation> {
+        let mut fits = VmStateSet::EMPTY;
+        let mut chosen: Option<(VmState, Validator, Step)> = None;
+        let mut refused: Option<Violation> = None;
+        for vm in candidates.iter() {
+            let mut trial = *self;
+            match trial.observe(Observation {
+                vm,
+                task,
+                power,
+                status,
+            }) {
+                Ok(step) => {
+                    fits = fits.with(vm);
+                    if chosen.is_none() {
+                        chosen = Some((vm, trial, step));
+                    }
+                }
+                Err(violation) => {
+                    refused.get_or_insert(violation);
+                }
+            }
+        }
+        match (fits.len(), chosen) {
+            (1, Some((vm, trial, step))) => {
+                *self = trial;
+                Ok(Placed::One(vm, step))
+            }
+            (0, _) | (_, None) => Err(match refused {
+                Some(violation) if candidates.len() == 1 => violation,
+                _ => Violation::NoCandidateFits { candidates, task },
+            }),
+            _ => Ok(Placed::Several {
+                candidates: fits,
+                in_flight: fits.iter().fold(ActionSet::EMPTY, |set, vm| {
+                    set.union(Pair { vm, task }.in_flight())
+                }),
+            }),
         }
     }
 

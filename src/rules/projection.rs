@@ -219,6 +219,61 @@ impl ServerStatus {
         }
     }
 
+    /// The vm_states that show `self` with this task_state: the reverse of
+    /// [`status`] for a document that has a status and a task_state but no
+    /// vm_state (`openstack server list --long`). One vm_state: it is
+    /// known; several: any of them; none: Nova never shows this pair.
+    ///
+    /// `DELETED` is the exception: Nova shows it for any row whose
+    /// `deleted` flag is set, whatever its states (views/servers.py:597-599),
+    /// so every vm_state remains.
+    ///
+    /// ```
+    /// use nova_states::{ServerStatus, TaskState, VmState, VmStateSet};
+    /// assert_eq!(ServerStatus::Shutoff.vm_states_with(None), VmStateSet::from_slice(&[VmState::Stopped]));
+    /// // A rebuild shows REBUILD from active, stopped and error alike.
+    /// let rebuilding = ServerStatus::Rebuild.vm_states_with(Some(TaskState::Rebuilding));
+    /// assert_eq!(rebuilding, VmStateSet::from_slice(&[VmState::Active, VmState::Stopped, VmState::Error]));
+    /// // ACTIVE with a soft reboot in flight: Nova would show REBOOT.
+    /// assert!(ServerStatus::Active.vm_states_with(Some(TaskState::Rebooting)).is_empty());
+    /// ```
+    pub const fn vm_states_with(self, task: Option<TaskState>) -> VmStateSet {
+        if matches!(self, ServerStatus::Deleted) {
+            return VmStateSet::FULL;
+        }
+        let mut set = VmStateSet::EMPTY;
+        let mut vms: &[VmState] = &VmState::ALL;
+        while let [vm, rest @ ..] = vms {
+            vms = rest;
+            if status(*vm, task) as u8 == self as u8 {
+                set = set.with(*vm);
+            }
+        }
+        set
+    }
+
+    /// The vm_states that show `self` with some task_state (or none): the
+    /// candidates when the task_state is not known either (`openstack
+    /// server list` without `--long`, or a task_state name this model does
+    /// not know). `DELETED` leaves every vm_state, as in
+    /// [`ServerStatus::vm_states_with`].
+    ///
+    /// ```
+    /// use nova_states::{ServerStatus, VmState, VmStateSet};
+    /// assert_eq!(ServerStatus::Active.vm_states(), VmStateSet::from_slice(&[VmState::Active]));
+    /// assert_eq!(ServerStatus::Migrating.vm_states(), VmStateSet::from_slice(&[VmState::Active, VmState::Paused]));
+    /// assert!(ServerStatus::Unknown.vm_states().is_empty());
+    /// ```
+    pub const fn vm_states(self) -> VmStateSet {
+        let mut set = VmStateSet::EMPTY;
+        let mut slots: &[Option<TaskState>] = &TaskState::ALL_OR_NULL;
+        while let [task, rest @ ..] = slots {
+            slots = rest;
+            set = set.union(self.vm_states_with(*task));
+        }
+        set
+    }
+
     /// What `GET /servers?status=<self>` filters on. See [`ListFilter`].
     ///
     /// # Examples

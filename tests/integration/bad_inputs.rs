@@ -440,11 +440,37 @@ fn bad_documents() -> Vec<(Vec<u8>, Json)> {
             r#"{"OS-EXT-STS:power_state": false}"#,
             Json::Data("invalid type: boolean `false`"),
         ),
-        d("[]", Json::Data(NOT_OBJECT)),
+        // A JSON array is a server list (`openstack server list -f json`):
+        // empty, or of something else than server objects, it is refused.
+        d("[]", Json::Data("an empty server list")),
+        d("[1]", Json::Data(NOT_OBJECT)),
+        d(r#"[[{"status": "ACTIVE"}]]"#, Json::Data(NOT_OBJECT)),
+        d(
+            r#"[{"status": "ACTIVE"}, {"status": "ACTIVE"}]"#,
+            Json::Data("more than one server in the list"),
+        ),
+        d(r#"{"servers": []}"#, Json::Data("an empty server list")),
+        d(
+            r#"{"servers": [{"status": "ACTIVE"}], "status": "ACTIVE"}"#,
+            Json::Data("a \"servers\" list beside server fields"),
+        ),
+        d(
+            r#"{"servers": [{"server": {"status": "ACTIVE"}}]}"#,
+            Json::Data(NO_STATE),
+        ),
+        d(
+            r#"{"vm_state": "active", "OS-EXT-STS:task_state": null}"#,
+            Json::Data(
+                "\"OS-EXT-STS:task_state\" (Nova's name) beside \"vm_state\" (openstacksdk's name)",
+            ),
+        ),
+        d(
+            r#"{"Status": "ACTIVE", "status": "ACTIVE"}"#,
+            Json::Data("\"status\" (a shared name) beside \"Status\""),
+        ),
         d(r#""ACTIVE""#, Json::Data(NOT_OBJECT)),
         d("null", Json::Data(NOT_OBJECT)),
         d("42", Json::Data(NOT_OBJECT)),
-        d(r#"[{"status": "ACTIVE"}]"#, Json::Data(NOT_OBJECT)),
         d(
             r#"{"server": 3}"#,
             Json::Data("invalid type: integer `3`, expected a Nova server document"),
@@ -518,12 +544,7 @@ fn bad_documents() -> Vec<(Vec<u8>, Json)> {
             r#"{"fault": {"code": 500}, "progress": 0}"#,
             Json::Data(NO_STATE),
         ),
-        d(r#"{"Status": "ACTIVE"}"#, Json::Data(NO_STATE)),
         d(r#"{"OS-EXT-STS:VM_STATE": "active"}"#, Json::Data(NO_STATE)),
-        d(
-            r#"{"servers": [{"status": "ACTIVE"}]}"#,
-            Json::Data(NO_STATE),
-        ),
         d(
             r#"{"server": {"server": {"status": "ACTIVE"}}}"#,
             Json::Data(NO_STATE),

@@ -140,7 +140,7 @@ pub fn parse_text(text: &str) {
 }
 
 /// The JSON form of a document as the reader understands it: the fields
-/// it keeps and nothing else.
+/// it keeps and nothing else, under the names of the document's form.
 pub fn document_json(doc: &ServerDocument) -> serde_json::Value {
     use nova_states::Reported;
     use serde_json::{json, Map, Value};
@@ -153,17 +153,23 @@ pub fn document_json(doc: &ServerDocument) -> serde_json::Value {
             Reported::Value(v) => {
                 map.insert(key.into(), f(v));
             }
+            Reported::Unknown(name) => {
+                map.insert(key.into(), json!(name.as_str()));
+            }
         }
     }
+    let form = doc.form;
     let mut map = Map::new();
-    put(&mut map, "status", doc.status, |s| json!(s.as_str()));
-    put(&mut map, "OS-EXT-STS:vm_state", doc.vm_state, |s| {
+    put(&mut map, form.status_key(), doc.status, |s| {
         json!(s.as_str())
     });
-    put(&mut map, "OS-EXT-STS:task_state", doc.task_state, |s| {
+    if let Some(key) = form.vm_state_key() {
+        put(&mut map, key, doc.vm_state, |s| json!(s.as_str()));
+    }
+    put(&mut map, form.task_state_key(), doc.task_state, |s| {
         json!(s.as_str())
     });
-    put(&mut map, "OS-EXT-STS:power_state", doc.power_state, |s| {
+    put(&mut map, form.power_state_key(), doc.power_state, |s| {
         json!(s.code())
     });
     if doc.has_fault {
@@ -171,6 +177,9 @@ pub fn document_json(doc: &ServerDocument) -> serde_json::Value {
     }
     if doc.has_progress {
         map.insert("progress".into(), json!(0));
+    }
+    if let (Some(locked), Some(key)) = (doc.locked, form.locked_key()) {
+        map.insert(key.into(), json!(locked));
     }
     Value::Object(map)
 }
@@ -244,6 +253,11 @@ pub fn check_document(doc: &ServerDocument) {
                     assert!(!doc.vm_state.is_present() && !doc.task_state.is_present());
                 }
                 Shape::NoExtendedStatus => assert_eq!(a.derived, None),
+                Shape::NoVmState => {
+                    assert_eq!(a.derived, None);
+                    assert!(!doc.vm_state.is_present());
+                    assert!(a.reported.is_none() || !doc.vm_state_candidates().is_empty());
+                }
             }
             assert!(doc.is_consistent());
         }
@@ -273,6 +287,11 @@ pub fn check_document(doc: &ServerDocument) {
                 }
                 Inconsistency::FaultOutsideFaultStatus { .. } => assert!(doc.has_fault),
                 Inconsistency::ProgressOutsideProgressStatus { .. } => assert!(doc.has_progress),
+                Inconsistency::NoVmStateFits { status, task_state } => {
+                    assert_eq!(doc.status, Reported::Value(status));
+                    assert_eq!(doc.task_state.value(), task_state);
+                    assert!(doc.vm_state_candidates().is_empty());
+                }
                 // Inconsistency is #[non_exhaustive]: a new kind must be
                 // taught to this check before it passes.
                 other => panic!("an inconsistency this check does not know: {other:?}"),
