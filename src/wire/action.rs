@@ -1,6 +1,7 @@
 //! The actions users and admins send, by name: the vocabulary the rule
 //! tables in [`crate::rules`] are keyed on.
 
+use super::error::{Field, ParseError};
 use super::macros::{serde_by_name, wire_enum};
 
 wire_enum! {
@@ -17,7 +18,7 @@ wire_enum! {
     /// assert_eq!(Action::Snapshot.rest(), Some("createImage"));
     /// assert_eq!(Action::Start.rest(), Some("os-start"));
     /// ```
-    pub enum Action for Action, case_insensitive = false, from_str = parse {
+    pub enum Action for Action, case_insensitive = false, from_str = parse_request {
         /// `soft_delete`: DELETE when `reclaim_instance_interval` > 0.
         SoftDelete = 0, "soft_delete";
         /// `delete`.
@@ -115,3 +116,56 @@ wire_enum! {
 }
 
 serde_by_name!(Action, "a nova-states action name such as \"snapshot\"");
+
+impl Action {
+    /// Parses what a client names an action by: this model's name
+    /// ([`Action::parse`]), or the REST word of `POST
+    /// /servers/{id}/action` ([`Action::rest`]: `os-stop`, `createImage`,
+    /// `confirmResize`, ...; `force_complete` for the migration action).
+    /// `reboot` needs its type (`reboot:SOFT`, `reboot:HARD`, case
+    /// ignored in the type). `createImage` is [`Action::Snapshot`]; a
+    /// pre-flight of a volume-backed server takes Nova's volume-backed
+    /// branch ([`crate::rules::Request::preflight`]). `FromStr` calls this.
+    ///
+    /// # Errors
+    /// [`ParseError::Unknown`], or [`ParseError::RebootWithoutType`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Action;
+    /// assert_eq!("os-stop".parse::<Action>(), Ok(Action::Stop));
+    /// assert_eq!("createImage".parse::<Action>(), Ok(Action::Snapshot));
+    /// assert_eq!("createBackup".parse::<Action>(), Ok(Action::Backup));
+    /// assert_eq!("reboot:HARD".parse::<Action>(), Ok(Action::RebootHard));
+    /// assert_eq!("reboot_soft".parse::<Action>(), Ok(Action::RebootSoft));
+    /// assert!("os-stopp".parse::<Action>().is_err());
+    /// ```
+    pub fn parse_request(text: &str) -> Result<Action, ParseError> {
+        if let Ok(action) = Action::parse(text) {
+            return Ok(action);
+        }
+        if text == "reboot" {
+            return Err(ParseError::RebootWithoutType);
+        }
+        if let Some(kind) = text.strip_prefix("reboot:") {
+            if kind.eq_ignore_ascii_case("soft") {
+                return Ok(Action::RebootSoft);
+            }
+            if kind.eq_ignore_ascii_case("hard") {
+                return Ok(Action::RebootHard);
+            }
+        }
+        if text == "force_complete" {
+            return Ok(Action::LiveMigrateForceComplete);
+        }
+        // The first action with this REST word: createImage is snapshot
+        // (listed before snapshot_volume_backed); reboot was handled above.
+        for action in Action::ALL {
+            if action.rest() == Some(text) {
+                return Ok(action);
+            }
+        }
+        Err(ParseError::unknown(Field::Action, text))
+    }
+}
