@@ -20,7 +20,7 @@
 //!    controller (e.g. servers.py:1563-1566): 403 "Policy doesn't allow
 //!    {rule} to be performed." (exception.py:208-209, nova/policy.py:180-181).
 //! 5. **The controller's microversion checks** (attach/detach a volume of a
-//!    shelved server before 2.20, volume_attachments.py:216-220, 407-411).
+//!    shelved server before 2.20, volume_attachments.py:219-223, 407-411).
 //! 6. **The compute API's decorators**, outermost first, as each method
 //!    stacks them: `@check_instance_lock` (api.py:245-251), then, for
 //!    some, `@check_instance_host` (api.py:211-242) and
@@ -832,7 +832,7 @@ impl Request {
     /// ```
     pub fn preflight(&self) -> Result<Accepted, Refusal> {
         let action = match (self.action, self.facts.volume_backed) {
-            // servers.py:1447-1462: createImage takes the volume-backed
+            // servers.py:1451-1462: createImage takes the volume-backed
             // branch for a volume-backed server.
             (Action::Snapshot, true) => Action::SnapshotVolumeBacked,
             (action, _) => action,
@@ -904,7 +904,7 @@ impl Request {
                 409,
                 RefusedBy::Microversion,
                 Reason::ShelvedVolumeBefore220(vm),
-                "nova/api/openstack/compute/volume_attachments.py:79-88, 216-220, 407-411",
+                "nova/api/openstack/compute/volume_attachments.py:79-88, 219-223, 407-411",
             ));
         }
         // 6. The decorators: lock, then host and state in the method's order.
