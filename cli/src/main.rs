@@ -392,8 +392,9 @@ fn cmd_check(args: CheckArgs, out: &mut Out) -> Result<u8, Fail> {
         .map_err(|e| unreadable(format!("--action: {}", escaped(&e.to_string()))))?;
     let microversion = match args.microversion.as_deref() {
         None => Microversion::LATEST,
-        Some(text) => Microversion::parse(text)
-            .map_err(|e| unreadable(format!("--microversion: {e}")))?,
+        Some(text) => {
+            Microversion::parse(text).map_err(|e| unreadable(format!("--microversion: {e}")))?
+        }
     };
     let caller = if args.admin {
         Role::Admin
