@@ -428,14 +428,15 @@ pub struct ServerDocument {
     /// reads it for `@check_instance_lock`.
     pub locked: Option<bool>,
     /// Whether a non-null `locked_reason` is shown (2.73+,
-    /// views/servers.py:450-452; Nova's names only).
+    /// views/servers.py:450-452; the SDK's key is the same).
     pub has_locked_reason: bool,
-    /// `OS-SRV-USG:launched_at` (views/servers.py:343-345; Nova's names
-    /// only): `Some(true)` for a time, `Some(false)` for `null` (never
-    /// launched), `None` when not shown.
+    /// `OS-SRV-USG:launched_at` (views/servers.py:343-345): `Some(true)`
+    /// for a time, `Some(false)` for Nova's `null` (never launched), `None`
+    /// when not shown. The SDK's `launched_at` counts only with a time (its
+    /// `null` may be a field Nova did not send, the null rule above).
     pub launched: Option<bool>,
     /// `host_status` (2.16+, admins by default, views/servers.py:413-430;
-    /// Nova's names only), when shown.
+    /// the SDK's key is the same), when shown and not `null`.
     pub host_status: Option<HostStatus>,
     /// Whose names the document used.
     pub form: Form,
@@ -945,6 +946,7 @@ mod de {
         Locked,
         LockedReason,
         LaunchedAt,
+        SdkLaunchedAt,
         HostStatus,
         Other,
     }
@@ -996,12 +998,17 @@ mod de {
                         "progress" => key(Field::Progress, "progress", NOVA | SDK),
                         "locked" => key(Field::Locked, "locked", NOVA),
                         "is_locked" => key(Field::Locked, "is_locked", SDK),
-                        // views/servers.py:343-345, 413-430, 450-452 @ 00a030403f67.
-                        "locked_reason" => key(Field::LockedReason, "locked_reason", NOVA),
+                        // Nova: views/servers.py:343-345, 413-430, 450-452 @
+                        // 00a030403f67. The SDK keeps locked_reason and
+                        // host_status and names launched_at without its
+                        // prefix (as tests/data/corpus/ansible-server-info.json,
+                        // written by openstacksdk, shows).
+                        "locked_reason" => key(Field::LockedReason, "locked_reason", NOVA | SDK),
                         "OS-SRV-USG:launched_at" => {
                             key(Field::LaunchedAt, "OS-SRV-USG:launched_at", NOVA)
                         }
-                        "host_status" => key(Field::HostStatus, "host_status", NOVA),
+                        "launched_at" => key(Field::SdkLaunchedAt, "launched_at", ANY),
+                        "host_status" => key(Field::HostStatus, "host_status", NOVA | SDK),
                         _ => key(Field::Other, "", ANY),
                     })
                 }
@@ -1443,6 +1450,16 @@ mod de {
                     let mut launched = false;
                     flag(&mut launched, &mut launched_seen, value.is_some(), key.name)?;
                     doc.launched = Some(launched);
+                }
+                Field::SdkLaunchedAt => {
+                    // Clients fill it with None when Nova did not send it:
+                    // null says nothing (the null rule of this module).
+                    let value = map.next_value::<Option<IgnoredAny>>()?;
+                    let mut launched = false;
+                    flag(&mut launched, &mut launched_seen, value.is_some(), key.name)?;
+                    if launched {
+                        doc.launched = Some(true);
+                    }
                 }
                 Field::HostStatus => {
                     if host_seen {

@@ -28,6 +28,7 @@ pub use actions::power::ALLOW_REBOOT;
 pub use compute::{restart_decision, sync_decision, RestartDecision, SyncDecision};
 pub use edge::{Branch, Edge, Guard};
 pub use outcome::{DiskCapture, Driver, FailureEffect, Failures};
+pub use preflight::{status_query, MicroversionRule, StatusQuery, MICROVERSION_RULES};
 pub use preflight::{
     Accepted, Facts, HostCheck, HostRule, HostStatus, LockRule, LockWording, MigrationStatus,
     Policy, PolicyDefault, Reason, Refusal, RefusedBy, Request, Role, Server, UnknownName,

@@ -501,8 +501,9 @@ impl Action {
     /// Only the server's state is checked. Nova also refuses a **locked**
     /// server to non-admins (`@check_instance_lock`, api.py:245-251, placed
     /// above the state check on the methods it guards, e.g. api.py:2806-2807,
-    /// so it is checked first), and requests that policy, quotas, a down
-    /// compute host or the microversion rule out; none of these is modelled.
+    /// so it is checked first), and requests that policy, a down compute
+    /// host or the microversion rule out: [`crate::rules::Request::preflight`]
+    /// answers those, in Nova's order (quotas are not modelled).
     /// What Nova answers for a refusal by state is
     /// [`Action::refusal_status`].
     ///

@@ -18,7 +18,7 @@ wire_enum! {
     /// assert_eq!(Action::Snapshot.rest(), Some("createImage"));
     /// assert_eq!(Action::Start.rest(), Some("os-start"));
     /// ```
-    pub enum Action for Action, case_insensitive = false, from_str = parse_request {
+    pub enum Action for Action, case_insensitive = false, from_str = parse {
         /// `soft_delete`: DELETE when `reclaim_instance_interval` > 0.
         SoftDelete = 0, "soft_delete";
         /// `delete`.
@@ -125,7 +125,8 @@ impl Action {
     /// `reboot` needs its type (`reboot:SOFT`, `reboot:HARD`, case
     /// ignored in the type). `createImage` is [`Action::Snapshot`]; a
     /// pre-flight of a volume-backed server takes Nova's volume-backed
-    /// branch ([`crate::rules::Request::preflight`]). `FromStr` calls this.
+    /// branch ([`crate::rules::Request::preflight`]). `FromStr` stays
+    /// [`Action::parse`] (this model's names, which round-trip).
     ///
     /// # Errors
     /// [`ParseError::Unknown`], or [`ParseError::RebootWithoutType`].
@@ -134,12 +135,14 @@ impl Action {
     ///
     /// ```
     /// use nova_states::Action;
-    /// assert_eq!("os-stop".parse::<Action>(), Ok(Action::Stop));
-    /// assert_eq!("createImage".parse::<Action>(), Ok(Action::Snapshot));
-    /// assert_eq!("createBackup".parse::<Action>(), Ok(Action::Backup));
-    /// assert_eq!("reboot:HARD".parse::<Action>(), Ok(Action::RebootHard));
-    /// assert_eq!("reboot_soft".parse::<Action>(), Ok(Action::RebootSoft));
-    /// assert!("os-stopp".parse::<Action>().is_err());
+    /// assert_eq!(Action::parse_request("os-stop"), Ok(Action::Stop));
+    /// assert_eq!(Action::parse_request("createImage"), Ok(Action::Snapshot));
+    /// assert_eq!(Action::parse_request("createBackup"), Ok(Action::Backup));
+    /// assert_eq!(Action::parse_request("reboot:HARD"), Ok(Action::RebootHard));
+    /// assert_eq!(Action::parse_request("reboot_soft"), Ok(Action::RebootSoft));
+    /// assert!(Action::parse_request("os-stopp").is_err());
+    /// // The model's own parser reads only its names.
+    /// assert!("os-stop".parse::<Action>().is_err());
     /// ```
     pub fn parse_request(text: &str) -> Result<Action, ParseError> {
         if let Ok(action) = Action::parse(text) {

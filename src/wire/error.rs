@@ -281,7 +281,7 @@ pub enum ParseError {
     ///
     /// ```
     /// use nova_states::{Action, ParseError};
-    /// assert_eq!("reboot".parse::<Action>(), Err(ParseError::RebootWithoutType));
+    /// assert_eq!(Action::parse_request("reboot"), Err(ParseError::RebootWithoutType));
     /// ```
     #[error("reboot needs its type: reboot:SOFT or reboot:HARD (the body's \"type\")")]
     RebootWithoutType,
