@@ -146,8 +146,8 @@ pub use read::{
 };
 pub use rules::{status, Driver, ListFilter, Precondition, RejectedField, Rejection, NOVA_COMMIT};
 pub use wire::{
-    Action, ActionSet, Field, ParseError, PowerState, ServerStatus, StatusSet, TaskFilter,
-    TaskState, TaskStateSet, VmState, VmStateSet,
+    Action, ActionSet, Field, Microversion, MicroversionError, ParseError, PowerState,
+    ServerStatus, StatusSet, TaskFilter, TaskState, TaskStateSet, VmState, VmStateSet,
 };
 
 // The README's example runs as a doctest.

@@ -251,6 +251,60 @@ fn check_and_allowed_allocate_nothing() {
 }
 
 #[test]
+fn preflight_and_its_messages_allocate_nothing() {
+    use nova_states::rules::{HostStatus, MigrationStatus, Request, Role};
+    use nova_states::Microversion;
+    let cells = cells();
+    let versions = [2u16, 19, 20, 64, 65, 86, 87, 92, 93, 104];
+    let (accepted, refused, written) = assert_no_alloc("Request::preflight", || {
+        let (mut accepted, mut refused, mut written) = (0usize, 0usize, 0usize);
+        for action in Action::ALL {
+            for &(vm, task) in &cells {
+                for caller in Role::ALL {
+                    for locked in [false, true] {
+                        for minor in versions {
+                            let mut request = Request::new(action, vm, task);
+                            request.caller = caller;
+                            request.server.locked = locked;
+                            request.server.host_status = Some(HostStatus::Down);
+                            request.microversion = Microversion::new(2, minor);
+                            request.facts.volume_backed = locked;
+                            request.facts.availability_zone = true;
+                            request.facts.migration = Some(MigrationStatus::Queued);
+                            match request.preflight() {
+                                Ok(_) => accepted += 1,
+                                Err(refusal) => {
+                                    refused += 1;
+                                    let mut out = Fixed {
+                                        buf: [0; 512],
+                                        len: 0,
+                                    };
+                                    let _ = write!(out, "{}", refusal.message("c2d5da0a"));
+                                    written += out.len;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (accepted, refused, written)
+    });
+    assert!(accepted > 0 && refused > 0 && written > 0);
+    let parsed = assert_no_alloc("parsing REST words and microversions", || {
+        ["os-stop", "createImage", "reboot:SOFT", "confirmResize"]
+            .iter()
+            .filter(|w| Action::parse_request(w).is_ok())
+            .count()
+            + ["2.1", "2.104", "latest"]
+                .iter()
+                .filter(|v| v.parse::<Microversion>().is_ok())
+                .count()
+    });
+    assert_eq!(parsed, 7);
+}
+
+#[test]
 fn outcome_and_wait_for_allocate_nothing() {
     let ends = assert_no_alloc("Action::outcome / WaitFor::new", || {
         let mut ends = 0;

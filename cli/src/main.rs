@@ -68,6 +68,70 @@ enum Command {
     },
     /// Print the vm_state x task_state -> status table.
     Table,
+    /// Pre-flight one request: would Nova accept this action on this server,
+    /// from this caller, at this microversion? Answers Nova's HTTP status
+    /// and message, in Nova's order of checks (lookup, policy, microversion,
+    /// lock, host, state).
+    ///
+    /// Reads a server document (as explain does), or the states given with
+    /// --vm. Exit 0 accepted, 1 refused, 2 bad input.
+    Check(CheckArgs),
+}
+
+#[derive(Args, Debug)]
+struct CheckArgs {
+    /// The action: a model name (stop, snapshot, reboot_hard) or the REST
+    /// word (os-stop, createImage, reboot:SOFT).
+    #[arg(long)]
+    action: String,
+    /// The document: a file, or - for standard input (the default).
+    #[arg(value_name = "FILE", conflicts_with_all = ["vm", "task", "power"])]
+    file: Option<PathBuf>,
+    /// The vm_state, instead of a document.
+    #[arg(long)]
+    vm: Option<String>,
+    /// The task_state (default null).
+    #[arg(long, requires = "vm")]
+    task: Option<String>,
+    /// The power_state, a code or a name (default null).
+    #[arg(long, requires = "vm")]
+    power: Option<String>,
+    /// The server is locked (a document's "locked" counts too).
+    #[arg(long)]
+    locked: bool,
+    /// The caller is an admin (default: a project member).
+    #[arg(long, conflicts_with = "role")]
+    admin: bool,
+    /// The caller's role: reader, member, manager or admin.
+    #[arg(long)]
+    role: Option<String>,
+    /// The server never launched (launched_at unset).
+    #[arg(long)]
+    not_launched: bool,
+    /// The microversion, X.Y or latest (default latest, 2.104).
+    #[arg(long)]
+    microversion: Option<String>,
+    /// The server boots from a volume.
+    #[arg(long)]
+    volume_backed: bool,
+    /// The request names a target host.
+    #[arg(long)]
+    host: bool,
+    /// The request names an availability zone (unshelve).
+    #[arg(long)]
+    availability_zone: bool,
+    /// The live migration's status (force-complete, abort).
+    #[arg(long)]
+    migration: Option<String>,
+    /// A rebuild that keeps the server's image.
+    #[arg(long)]
+    same_image: bool,
+    /// The server's host_status: UP, DOWN, MAINTENANCE, UNKNOWN or "".
+    #[arg(long)]
+    host_status: Option<String>,
+    /// Print JSON (errors too: {"error": {...}} on standard output).
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -288,6 +352,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<u8, Fail> {
             )
         }
         Some(Command::Model { format }) => cmd_model(format, out),
+        Some(Command::Check(args)) => cmd_check(args, out),
         Some(Command::Table) => {
             let mut text = String::new();
             nova_states_cli::render::table::write_status_table(&mut text)
@@ -316,6 +381,136 @@ fn open(path: Option<&PathBuf>) -> Result<(BufReader<Box<dyn Read>>, String), Fa
             Ok((BufReader::new(Box::new(file)), name))
         }
     }
+}
+
+// --- check ------------------------------------------------------------------
+
+fn cmd_check(args: CheckArgs, out: &mut Out) -> Result<u8, Fail> {
+    use nova_states::rules::{Facts, HostStatus, MigrationStatus, Request, Role, Server};
+    use nova_states::Microversion;
+    let action = Action::parse_request(&args.action)
+        .map_err(|e| unreadable(format!("--action: {}", escaped(&e.to_string()))))?;
+    let microversion = match args.microversion.as_deref() {
+        None => Microversion::LATEST,
+        Some(text) => {
+            Microversion::parse(text).map_err(|e| unreadable(format!("--microversion: {e}")))?
+        }
+    };
+    let caller = if args.admin {
+        Role::Admin
+    } else {
+        match args.role.as_deref() {
+            None => Role::Member,
+            Some(text) => text
+                .parse::<Role>()
+                .map_err(|e| unreadable(format!("--role: {e}")))?,
+        }
+    };
+    let (mut server, id) = if let Some(vm) = &args.vm {
+        let vm = parse_flag("vm", vm, VmState::parse)?;
+        let task = match args.task.as_deref() {
+            None | Some("null" | "None") => None,
+            Some(t) => Some(parse_flag("task", t, TaskState::parse)?),
+        };
+        let mut server = Server::new(vm, task);
+        server.power_state = match args.power.as_deref() {
+            None | Some("null") => None,
+            Some(p) => Some(parse_flag("power", p, str::parse)?),
+        };
+        (server, None)
+    } else {
+        let (input, source) = open(args.file.as_ref())?;
+        let document = nova_states_cli::input::read_one(input, &source)?;
+        let server = document.doc.server().ok_or_else(|| {
+            unreadable(format!(
+                "{source}: the document does not tell the server's vm_state \
+                 (no states, or several vm_states fit)"
+            ))
+        })?;
+        (server, document.id)
+    };
+    server.locked |= args.locked;
+    server.launched &= !args.not_launched;
+    if let Some(text) = args.host_status.as_deref() {
+        server.host_status = Some(
+            text.parse::<HostStatus>()
+                .map_err(|e| unreadable(format!("--host-status: {e}")))?,
+        );
+    }
+    let migration = match args.migration.as_deref() {
+        None => None,
+        Some(text) => Some(
+            text.parse::<MigrationStatus>()
+                .map_err(|e| unreadable(format!("--migration: {e}")))?,
+        ),
+    };
+    let request = Request {
+        action,
+        server,
+        caller,
+        microversion,
+        facts: Facts {
+            volume_backed: args.volume_backed,
+            target_host: args.host,
+            availability_zone: args.availability_zone,
+            migration,
+            same_image: args.same_image,
+        },
+    };
+    let id = id.unwrap_or_else(|| "{server_id}".into());
+    let verdict = request.preflight();
+    let (accepted, http, message, by, source, resolved) = match &verdict {
+        Ok(a) => (true, a.status, None, None, None, a.action),
+        Err(r) => (
+            false,
+            r.status,
+            Some(r.message(&id).to_string()),
+            Some(r.by.as_str()),
+            Some(r.source),
+            r.action,
+        ),
+    };
+    if args.json {
+        let value = json!({
+            "accepted": accepted,
+            "http": http,
+            "message": message,
+            "refused_by": by,
+            "action": resolved.as_str(),
+            "request": resolved.http(),
+            "microversion": microversion.to_string(),
+            "caller": caller.as_str(),
+            "source": source,
+        });
+        let text = serde_json::to_string_pretty(&value)
+            .map_err(|e| unreadable(format!("could not write JSON: {e}")))?;
+        writeln!(out, "{text}")?;
+    } else {
+        writeln!(
+            out,
+            "request      {} ({}) by a {} at {}",
+            resolved.http(),
+            resolved.as_str(),
+            caller,
+            microversion
+        )?;
+        if accepted {
+            writeln!(out, "accepted     HTTP {http}")?;
+        } else {
+            writeln!(
+                out,
+                "refused      HTTP {http} by {}",
+                by.unwrap_or_default()
+            )?;
+            writeln!(
+                out,
+                "message      {}",
+                escaped_lines(&message.unwrap_or_default()).replace('\n', "\n             ")
+            )?;
+            writeln!(out, "nova         {}", source.unwrap_or_default())?;
+        }
+    }
+    Ok(if accepted { 0 } else { 1 })
 }
 
 // --- model ------------------------------------------------------------------

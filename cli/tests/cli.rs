@@ -766,3 +766,58 @@ fn trace_follows_a_server_polled_with_server_list() {
     );
     assert_eq!(out.status.code(), Some(1));
 }
+
+// --- check ---------------------------------------------------------------------
+
+#[test]
+fn check_a_locked_server_is_refused_for_a_member_and_accepted_for_an_admin() {
+    let out = run(
+        &[
+            "check", "--action", "os-stop", "--vm", "active", "--locked", "--json",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["accepted"], false);
+    assert_eq!(v["http"], 409);
+    assert_eq!(v["refused_by"], "lock");
+    assert_eq!(v["message"], "Instance {server_id} is locked");
+    let out = run(
+        &[
+            "check", "--action", "stop", "--vm", "active", "--locked", "--admin", "--json",
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (v["accepted"].clone(), v["http"].clone()),
+        (true.into(), 202.into())
+    );
+}
+
+#[test]
+fn check_reads_a_document_and_its_id() {
+    let doc = r#"{"server": {"id": "u-1", "status": "DELETED",
+        "OS-EXT-STS:vm_state": "deleted", "OS-EXT-STS:task_state": null,
+        "OS-EXT-STS:power_state": 0, "locked": false}}"#;
+    let out = run(&["check", "--action", "reboot:SOFT", "--json"], doc);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["http"], 404);
+    assert_eq!(v["message"], "Instance u-1 could not be found.");
+}
+
+#[test]
+fn check_microversion_and_bad_input() {
+    let args = ["check", "--action", "attach_volume", "--vm", "shelved"];
+    let out = run(&[&args[..], &["--microversion", "2.19"]].concat(), "");
+    assert_eq!(out.status.code(), Some(1));
+    let out = run(&[&args[..], &["--microversion", "2.20"]].concat(), "");
+    assert_eq!(out.status.code(), Some(0));
+    let out = run(&["check", "--action", "reboot", "--vm", "active"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let out = run(&[&args[..], &["--microversion", "2.x"]].concat(), "");
+    assert_eq!(out.status.code(), Some(2));
+}

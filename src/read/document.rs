@@ -45,6 +45,7 @@
 //! then projects it as Nova's `status_from_state` does names it does not
 //! know ([`status_from_raw`](crate::rules::status_from_raw)).
 
+use crate::rules::preflight::{HostStatus, Server};
 use crate::rules::projection::{default_status, status};
 use crate::wire::error::{Found, ParseError};
 use crate::wire::power::PowerState;
@@ -421,10 +422,22 @@ pub struct ServerDocument {
     pub has_fault: bool,
     /// Whether a non-null `progress` is present.
     pub has_progress: bool,
-    /// `locked` (`is_locked` in the SDK's names), when shown (2.9+) and
-    /// not `null`. The model does not use it: Nova's
-    /// `@check_instance_lock` is not in its tables.
+    /// `locked` (`is_locked` in the SDK's names), when shown (2.9+,
+    /// views/servers.py:410-411) and not `null`; the pre-flight
+    /// ([`ServerDocument::server`])
+    /// reads it for `@check_instance_lock`.
     pub locked: Option<bool>,
+    /// Whether a non-null `locked_reason` is shown (2.73+,
+    /// views/servers.py:450-452; the SDK's key is the same).
+    pub has_locked_reason: bool,
+    /// `OS-SRV-USG:launched_at` (views/servers.py:343-345): `Some(true)`
+    /// for a time, `Some(false)` for Nova's `null` (never launched), `None`
+    /// when not shown. The SDK's `launched_at` counts only with a time (its
+    /// `null` may be a field Nova did not send, the null rule above).
+    pub launched: Option<bool>,
+    /// `host_status` (2.16+, admins by default, views/servers.py:413-430;
+    /// the SDK's key is the same), when shown and not `null`.
+    pub host_status: Option<HostStatus>,
     /// Whose names the document used.
     pub form: Form,
 }
@@ -439,8 +452,59 @@ impl ServerDocument {
         has_fault: false,
         has_progress: false,
         locked: None,
+        has_locked_reason: false,
+        launched: None,
+        host_status: None,
         form: Form::Nova,
     };
+
+    /// The server as a pre-flight sees it ([`crate::rules::Request`]):
+    /// vm_state (inferred when the document has none and one vm_state
+    /// fits; `None` for a down-cell document, status `UNKNOWN` without
+    /// states), task_state, power_state, `launched_at` (launched when not
+    /// shown), `locked`, `locked_reason` and `host_status`. `None` when the
+    /// document does not tell the vm_state (several fit, or no state).
+    ///
+    /// ```
+    /// use nova_states::{Reported, ServerDocument, ServerStatus, VmState};
+    /// let doc = ServerDocument {
+    ///     status: Reported::Value(ServerStatus::Shutoff),
+    ///     vm_state: Reported::Value(VmState::Stopped),
+    ///     task_state: Reported::Null,
+    ///     power_state: Reported::Null,
+    ///     locked: Some(true),
+    ///     ..ServerDocument::EMPTY
+    /// };
+    /// let server = doc.server().unwrap();
+    /// assert_eq!(server.vm_state, Some(VmState::Stopped));
+    /// assert!(server.locked && server.launched);
+    /// ```
+    pub fn server(&self) -> Option<Server> {
+        let candidates = self.vm_state_candidates();
+        let vm_state = match self.vm_state {
+            Reported::Value(vm) => Some(vm),
+            Reported::Absent
+                if self.status.value() == Some(ServerStatus::Unknown)
+                    && !self.task_state.is_present() =>
+            {
+                None
+            }
+            Reported::Absent if candidates.len() == 1 => candidates.iter().next(),
+            _ => return None,
+        };
+        if matches!(self.task_state, Reported::Unknown(_)) {
+            return None;
+        }
+        Some(Server {
+            vm_state,
+            task_state: self.task_state.value(),
+            power_state: self.power_state.value(),
+            launched: self.launched.unwrap_or(true),
+            locked: matches!(self.locked, Some(true)),
+            locked_reason: self.has_locked_reason,
+            host_status: self.host_status,
+        })
+    }
 
     /// Whether a name this model does not know was read (leniently).
     ///
@@ -880,6 +944,10 @@ mod de {
         Fault,
         Progress,
         Locked,
+        LockedReason,
+        LaunchedAt,
+        SdkLaunchedAt,
+        HostStatus,
         Other,
     }
 
@@ -930,6 +998,17 @@ mod de {
                         "progress" => key(Field::Progress, "progress", NOVA | SDK),
                         "locked" => key(Field::Locked, "locked", NOVA),
                         "is_locked" => key(Field::Locked, "is_locked", SDK),
+                        // Nova: views/servers.py:343-345, 413-430, 450-452 @
+                        // 00a030403f67. The SDK keeps locked_reason and
+                        // host_status and names launched_at without its
+                        // prefix (as tests/data/corpus/ansible-server-info.json,
+                        // written by openstacksdk, shows).
+                        "locked_reason" => key(Field::LockedReason, "locked_reason", NOVA | SDK),
+                        "OS-SRV-USG:launched_at" => {
+                            key(Field::LaunchedAt, "OS-SRV-USG:launched_at", NOVA)
+                        }
+                        "launched_at" => key(Field::SdkLaunchedAt, "launched_at", ANY),
+                        "host_status" => key(Field::HostStatus, "host_status", NOVA | SDK),
                         _ => key(Field::Other, "", ANY),
                     })
                 }
@@ -1036,6 +1115,27 @@ mod de {
             map.next_value_seed(Name { parse, expecting })
         } else {
             map.next_value::<Option<T>>().map(reported)
+        }
+    }
+
+    /// A `host_status` value (nova/objects/fields.py:782-790).
+    struct HostStatusName(super::HostStatus);
+
+    impl<'de> Deserialize<'de> for HostStatusName {
+        fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<HostStatusName, D::Error> {
+            struct V;
+            impl Visitor<'_> for V {
+                type Value = HostStatusName;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("a host_status: UP, DOWN, MAINTENANCE, UNKNOWN or \"\"")
+                }
+                fn visit_str<E: de::Error>(self, text: &str) -> Result<HostStatusName, E> {
+                    text.parse()
+                        .map(HostStatusName)
+                        .map_err(|_| E::invalid_value(de::Unexpected::Str(text), &self))
+                }
+            }
+            d.deserialize_str(V)
         }
     }
 
@@ -1219,6 +1319,7 @@ mod de {
         let mut doc = ServerDocument::EMPTY;
         let mut container: Option<ObjectRead> = None;
         let (mut fault_seen, mut progress_seen, mut locked_seen) = (false, false, false);
+        let (mut reason_seen, mut launched_seen, mut host_seen) = (false, false, false);
         // The forms every key so far belongs to, and the first key that
         // narrowed them (for the message when two clients' names meet).
         let mut forms = ANY;
@@ -1335,13 +1436,55 @@ mod de {
                     locked_seen = true;
                     doc.locked = map.next_value::<Option<bool>>()?;
                 }
+                Field::LockedReason => {
+                    let value = map.next_value::<Option<IgnoredAny>>()?;
+                    flag(
+                        &mut doc.has_locked_reason,
+                        &mut reason_seen,
+                        value.is_some(),
+                        key.name,
+                    )?;
+                }
+                Field::LaunchedAt => {
+                    let value = map.next_value::<Option<IgnoredAny>>()?;
+                    let mut launched = false;
+                    flag(&mut launched, &mut launched_seen, value.is_some(), key.name)?;
+                    doc.launched = Some(launched);
+                }
+                Field::SdkLaunchedAt => {
+                    // Clients fill it with None when Nova did not send it:
+                    // null says nothing (the null rule of this module).
+                    let value = map.next_value::<Option<IgnoredAny>>()?;
+                    let mut launched = false;
+                    flag(&mut launched, &mut launched_seen, value.is_some(), key.name)?;
+                    if launched {
+                        doc.launched = Some(true);
+                    }
+                }
+                Field::HostStatus => {
+                    if host_seen {
+                        return Err(de::Error::custom(format_args!(
+                            "duplicate field {:?}",
+                            key.name
+                        )));
+                    }
+                    host_seen = true;
+                    doc.host_status = map
+                        .next_value::<Option<HostStatusName>>()?
+                        .map(|HostStatusName(status)| status);
+                }
                 Field::Server | Field::Servers | Field::Other => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
-        let has_own_fields =
-            doc != ServerDocument::EMPTY || fault_seen || progress_seen || locked_seen;
+        let has_own_fields = doc != ServerDocument::EMPTY
+            || fault_seen
+            || progress_seen
+            || locked_seen
+            || reason_seen
+            || launched_seen
+            || host_seen;
         match container {
             Some(ObjectRead::Wrapped) if has_own_fields => Err(de::Error::custom(
                 "a \"server\" wrapper beside server fields: which one is the server?",

@@ -19,6 +19,7 @@ pub(crate) mod actions;
 pub(crate) mod compute;
 pub(crate) mod edge;
 pub(crate) mod outcome;
+pub(crate) mod preflight;
 pub(crate) mod projection;
 pub(crate) mod rejection;
 pub(crate) mod spec;
@@ -27,6 +28,12 @@ pub use actions::power::ALLOW_REBOOT;
 pub use compute::{restart_decision, sync_decision, RestartDecision, SyncDecision};
 pub use edge::{Branch, Edge, Guard};
 pub use outcome::{DiskCapture, Driver, FailureEffect, Failures};
+pub use preflight::{status_query, MicroversionRule, StatusQuery, MICROVERSION_RULES};
+pub use preflight::{
+    Accepted, Facts, HostCheck, HostRule, HostStatus, LockRule, LockWording, MigrationStatus,
+    Policy, PolicyDefault, Reason, Refusal, RefusedBy, Request, Role, Server, UnknownName,
+    Versions,
+};
 pub use projection::{
     default_status, explicit_status, status, status_from_raw, ListFilter, Preimage,
 };

@@ -11,6 +11,7 @@
 use crate::rules::actions;
 use crate::rules::edge::Edge;
 use crate::rules::outcome::{self, DiskCapture, Driver, Failures};
+use crate::rules::preflight::{HostRule, LockRule, Policy, Versions};
 use crate::rules::rejection::{RejectedField, Rejection};
 use crate::wire::action::Action;
 use crate::wire::set::{ActionSet, TaskFilter, VmStateSet};
@@ -44,6 +45,16 @@ pub(crate) struct ActionSpec {
     /// The vm_states it starts from, where these are not the
     /// precondition's (`create` starts as `building`).
     pub(crate) starts: Option<VmStateSet>,
+    /// `@check_instance_lock`, and how the controller words its refusal.
+    pub(crate) lock: LockRule,
+    /// `@check_instance_host`, and the status the controller maps it to.
+    pub(crate) host: HostRule,
+    /// The policy the controller checks, with its default.
+    pub(crate) policy: Policy,
+    /// The microversions that route the request.
+    pub(crate) versions: Versions,
+    /// The HTTP status of an accepted request.
+    pub(crate) accepted: u16,
 }
 
 /// What an action needs of the server's state.
@@ -358,6 +369,124 @@ impl Action {
         }
     }
 
+    /// Whether `@check_instance_lock` (api.py:245-251) guards the action,
+    /// and how its controller words the 409. Snapshot, backup, evacuate,
+    /// the consoles and the assisted volume snapshots are not guarded
+    /// (e.g. api.py:3398-3399: "We don't check instance lock for backup").
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::rules::LockWording;
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(Action::Stop.lock().guarded, Some(LockWording::IsLocked));
+    /// assert_eq!(Action::Snapshot.lock().guarded, None);
+    /// // restore's controller catches the lock as InstanceInvalidState.
+    /// assert_eq!(Action::Restore.lock().guarded, Some(LockWording::InvalidState));
+    /// ```
+    pub const fn lock(self) -> LockRule {
+        self.spec().lock
+    }
+
+    /// `@check_instance_host` on the action's method, and the status its
+    /// controller answers when it refuses.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::rules::HostCheck;
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(Action::Stop.host_rule().check, HostCheck::SetBeforeState);
+    /// assert_eq!(Action::Resize.host_rule().check, HostCheck::UpAfterState);
+    /// assert_eq!(Action::Pause.host_rule().check, HostCheck::None);
+    /// ```
+    pub const fn host_rule(self) -> HostRule {
+        self.spec().host
+    }
+
+    /// The policy the controller checks (with its default rule), right
+    /// after it looks the server up.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::rules::{PolicyDefault, Role};
+    /// use nova_states::Action;
+    ///
+    /// let p = Action::Evacuate.policy();
+    /// assert_eq!(p.name, "os_compute_api:os-evacuate");
+    /// assert!(!p.default.allows(Role::Member));
+    /// assert_eq!(Action::Stop.policy().default, PolicyDefault::ProjectMemberOrAdmin);
+    /// ```
+    pub const fn policy(self) -> Policy {
+        self.spec().policy
+    }
+
+    /// The microversions for which Nova routes the request
+    /// ([`Action::http`]).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Action, Microversion};
+    ///
+    /// assert_eq!(Action::TriggerCrashDump.versions().since, Microversion::new(2, 17));
+    /// assert_eq!(Action::GetVncConsole.versions().until, Some(Microversion::new(2, 5)));
+    /// ```
+    pub const fn versions(self) -> Versions {
+        self.spec().versions
+    }
+
+    /// The HTTP status Nova answers when it accepts the request.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(Action::Stop.accepted_status(), 202);
+    /// assert_eq!(Action::Delete.accepted_status(), 204);
+    /// assert_eq!(Action::Evacuate.accepted_status(), 200);
+    /// ```
+    pub const fn accepted_status(self) -> u16 {
+        self.spec().accepted
+    }
+
+    /// The HTTP method of [`Action::http`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(Action::Stop.method(), "POST");
+    /// assert_eq!(Action::DetachVolume.method(), "DELETE");
+    /// ```
+    pub fn method(self) -> &'static str {
+        match self.http().split_once(' ') {
+            Some((method, _)) => method,
+            None => self.http(),
+        }
+    }
+
+    /// The path of [`Action::http`] (with any note after it).
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Action;
+    ///
+    /// assert_eq!(Action::Stop.path(), "/servers/{server_id}/action");
+    /// ```
+    pub fn path(self) -> &'static str {
+        match self.http().split_once(' ') {
+            Some((_, path)) => path,
+            None => "",
+        }
+    }
+
     /// Checks the precondition, in Nova's order: vm_state, then
     /// task_state, then `launched_at` (api.py:156-174).
     ///
@@ -372,8 +501,9 @@ impl Action {
     /// Only the server's state is checked. Nova also refuses a **locked**
     /// server to non-admins (`@check_instance_lock`, api.py:245-251, placed
     /// above the state check on the methods it guards, e.g. api.py:2806-2807,
-    /// so it is checked first), and requests that policy, quotas, a down
-    /// compute host or the microversion rule out; none of these is modelled.
+    /// so it is checked first), and requests that policy, a down compute
+    /// host or the microversion rule out: [`crate::rules::Request::preflight`]
+    /// answers those, in Nova's order (quotas are not modelled).
     /// What Nova answers for a refusal by state is
     /// [`Action::refusal_status`].
     ///

@@ -1,6 +1,7 @@
 //! The actions users and admins send, by name: the vocabulary the rule
 //! tables in [`crate::rules`] are keyed on.
 
+use super::error::{Field, ParseError};
 use super::macros::{serde_by_name, wire_enum};
 
 wire_enum! {
@@ -115,3 +116,59 @@ wire_enum! {
 }
 
 serde_by_name!(Action, "a nova-states action name such as \"snapshot\"");
+
+impl Action {
+    /// Parses what a client names an action by: this model's name
+    /// ([`Action::parse`]), or the REST word of `POST
+    /// /servers/{id}/action` ([`Action::rest`]: `os-stop`, `createImage`,
+    /// `confirmResize`, ...; `force_complete` for the migration action).
+    /// `reboot` needs its type (`reboot:SOFT`, `reboot:HARD`, case
+    /// ignored in the type). `createImage` is [`Action::Snapshot`]; a
+    /// pre-flight of a volume-backed server takes Nova's volume-backed
+    /// branch ([`crate::rules::Request::preflight`]). `FromStr` stays
+    /// [`Action::parse`] (this model's names, which round-trip).
+    ///
+    /// # Errors
+    /// [`ParseError::Unknown`], or [`ParseError::RebootWithoutType`].
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::Action;
+    /// assert_eq!(Action::parse_request("os-stop"), Ok(Action::Stop));
+    /// assert_eq!(Action::parse_request("createImage"), Ok(Action::Snapshot));
+    /// assert_eq!(Action::parse_request("createBackup"), Ok(Action::Backup));
+    /// assert_eq!(Action::parse_request("reboot:HARD"), Ok(Action::RebootHard));
+    /// assert_eq!(Action::parse_request("reboot_soft"), Ok(Action::RebootSoft));
+    /// assert!(Action::parse_request("os-stopp").is_err());
+    /// // The model's own parser reads only its names.
+    /// assert!("os-stop".parse::<Action>().is_err());
+    /// ```
+    pub fn parse_request(text: &str) -> Result<Action, ParseError> {
+        if let Ok(action) = Action::parse(text) {
+            return Ok(action);
+        }
+        if text == "reboot" {
+            return Err(ParseError::RebootWithoutType);
+        }
+        if let Some(kind) = text.strip_prefix("reboot:") {
+            if kind.eq_ignore_ascii_case("soft") {
+                return Ok(Action::RebootSoft);
+            }
+            if kind.eq_ignore_ascii_case("hard") {
+                return Ok(Action::RebootHard);
+            }
+        }
+        if text == "force_complete" {
+            return Ok(Action::LiveMigrateForceComplete);
+        }
+        // The first action with this REST word: createImage is snapshot
+        // (listed before snapshot_volume_backed); reboot was handled above.
+        for action in Action::ALL {
+            if action.rest() == Some(text) {
+                return Ok(action);
+            }
+        }
+        Err(ParseError::unknown(Field::Action, text))
+    }
+}

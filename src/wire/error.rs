@@ -276,6 +276,15 @@ pub enum ParseError {
         /// The code found.
         code: i128,
     },
+    /// `reboot` without its type: Nova's one REST word is two actions here
+    /// (`_soft_reboot`, `_hard_reboot`, api.py:3640-3645).
+    ///
+    /// ```
+    /// use nova_states::{Action, ParseError};
+    /// assert_eq!(Action::parse_request("reboot"), Err(ParseError::RebootWithoutType));
+    /// ```
+    #[error("reboot needs its type: reboot:SOFT or reboot:HARD (the body's \"type\")")]
+    RebootWithoutType,
 }
 
 impl ParseError {
@@ -292,6 +301,7 @@ impl ParseError {
     pub const fn field(&self) -> Field {
         match self {
             ParseError::Unknown { field, .. } => *field,
+            ParseError::RebootWithoutType => Field::Action,
             ParseError::UnusedPowerCode { .. } | ParseError::PowerCodeOutOfRange { .. } => {
                 Field::PowerState
             }

@@ -6,6 +6,7 @@
 pub(crate) mod action;
 pub(crate) mod error;
 pub(crate) mod macros;
+pub(crate) mod microversion;
 pub(crate) mod power;
 pub(crate) mod set;
 pub(crate) mod status;
@@ -14,6 +15,7 @@ pub(crate) mod vm;
 
 pub use action::Action;
 pub use error::{Field, Found, ParseError};
+pub use microversion::{Microversion, MicroversionError};
 pub use power::PowerState;
 pub use set::{
     ActionSet, ActionSetIter, StatusSet, StatusSetIter, TaskFilter, TaskStateSet, TaskStateSetIter,

@@ -24,6 +24,7 @@ mod actions;
 mod bad_inputs;
 mod documents;
 mod fuzz_replay;
+mod preflight;
 mod projection;
 mod relation;
 mod trace;

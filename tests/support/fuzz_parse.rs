@@ -181,6 +181,26 @@ pub fn document_json(doc: &ServerDocument) -> serde_json::Value {
     if let (Some(locked), Some(key)) = (doc.locked, form.locked_key()) {
         map.insert(key.into(), json!(locked));
     }
+    if doc.has_locked_reason {
+        map.insert("locked_reason".into(), json!("reason"));
+    }
+    match (doc.launched, form) {
+        (Some(launched), nova_states::read::Form::Nova) => {
+            let at = if launched {
+                json!("2024-01-01T00:00:00.000000")
+            } else {
+                Value::Null
+            };
+            map.insert("OS-SRV-USG:launched_at".into(), at);
+        }
+        (Some(true), _) => {
+            map.insert("launched_at".into(), json!("2024-01-01T00:00:00.000000"));
+        }
+        _ => {}
+    }
+    if let Some(host) = doc.host_status {
+        map.insert("host_status".into(), json!(host.as_str()));
+    }
     Value::Object(map)
 }
 

@@ -10,7 +10,7 @@ use std::fmt::{self, Write};
 
 use nova_states::Action;
 use nova_states_cli::render::docs::{self, DiagramFormat};
-use nova_states_cli::render::{matrix, model};
+use nova_states_cli::render::{matrix, model, preflight};
 
 pub mod reach;
 
@@ -29,6 +29,8 @@ pub enum Generated {
     Actions,
     /// `docs/matrix.md`.
     Matrix,
+    /// `docs/preflight.md`.
+    Preflight,
     /// `docs/diagrams/overview.{md,dot}`.
     Overview(DiagramFormat),
     /// `docs/diagrams/<action>.{md,dot}`, for actions that write task states.
@@ -45,6 +47,7 @@ impl Generated {
             Generated::Status,
             Generated::Actions,
             Generated::Matrix,
+            Generated::Preflight,
             Generated::Overview(DiagramFormat::Mermaid),
             Generated::Overview(DiagramFormat::Dot),
         ];
@@ -73,6 +76,7 @@ impl Generated {
             Generated::Status => "docs/status.md".into(),
             Generated::Actions => "docs/actions.md".into(),
             Generated::Matrix => "docs/matrix.md".into(),
+            Generated::Preflight => "docs/preflight.md".into(),
             Generated::Overview(f) => format!("docs/diagrams/overview.{}", ext(f)),
             Generated::ActionDiagram(a, f) => format!("docs/diagrams/{}.{}", a, ext(f)),
         }
@@ -92,6 +96,7 @@ impl Generated {
             Generated::Status => docs::status_md(&mut out),
             Generated::Actions => docs::actions_md(&mut out),
             Generated::Matrix => matrix::matrix_md(&mut out),
+            Generated::Preflight => preflight::preflight_md(&mut out),
             Generated::Overview(DiagramFormat::Mermaid) => mermaid_page(
                 &mut out,
                 "Overview: how actions move a server between vm_states",

@@ -196,8 +196,13 @@ pub fn matrix_md(out: &mut dyn Write) -> fmt::Result {
         columns().filter(|a| !a.precondition().must_have_launched),
     )?;
     out.write_str(
-        ".\n\n**Not modelled.** Only the state is: Nova also refuses for a locked server, \
-         policy, a down host, quotas and microversions, none of which is here. `deleted` has \
+        ".\n\n**Beyond the state.** The cells are the state check only. Nova looks the server \
+         up, checks the policy and the microversion, and `@check_instance_lock` before the \
+         state: each family table ends with a **locked** row (the answer to a non-admin when \
+         the server is locked, in any state) and each action lists its microversion rules (those that \
+         change the answer); `409*` is the lock caught as an invalid state (`Instance <id> is \
+         in an invalid state for '<action>'`), `-` not guarded; [preflight.md](preflight.md) has the order, the roles and every \
+         rule, and `rules::Request::preflight` answers a whole request. `deleted` has \
          no row: a deleted server is gone for the API, whose lookup answers 404 \
          (nova/api/openstack/common.py:466-471).\n\n\
          **One request, two actions.** `DELETE /servers/{id}` is `soft_delete` when \
@@ -244,7 +249,7 @@ fn from_each_vm_state(out: &mut dyn Write) -> fmt::Result {
 fn family_table(out: &mut dyn Write, family: &Family) -> fmt::Result {
     write!(
         out,
-        "## {}\n\nThe rows of `{}`.\n\n| column | action | request | refused with |\n|---|---|---|---|\n",
+        "## {}\n\nThe rows of `{}`.\n\n| column | action | request | refused with | locked | microversions |\n|---|---|---|---|---|---|\n",
         family.title, family.file
     )?;
     for (action, label) in family.actions {
@@ -253,9 +258,15 @@ fn family_table(out: &mut dyn Write, family: &Family) -> fmt::Result {
             write!(out, " `{rest}`")?;
         }
         match action.refusal_status() {
-            Some(code) => writeln!(out, " | {code} |")?,
-            None => writeln!(out, " | never refused by state |")?,
+            Some(code) => write!(out, " | {code} |")?,
+            None => write!(out, " | never refused by state |")?,
         }
+        writeln!(
+            out,
+            " {} | {} |",
+            lock_cell(*action),
+            microversion_cell(*action)
+        )?;
     }
     out.write_str("\n| vm_state | task_state | status |")?;
     for (_, label) in family.actions {
@@ -279,7 +290,46 @@ fn family_table(out: &mut dyn Write, family: &Family) -> fmt::Result {
         }
         out.write_str("\n")?;
     }
-    out.write_str("\n")
+    out.write_str("| **locked** | any | (a non-admin) |")?;
+    for (action, _) in family.actions {
+        write!(out, " {} |", lock_cell(*action))?;
+    }
+    out.write_str("\n\n")
+}
+
+/// What a locked server answers a non-admin, before the state is checked:
+/// 409 (worded `is locked`, or `409*`: as an invalid state), or `-`, not
+/// guarded (nova/compute/api.py:245-251).
+fn lock_cell(action: Action) -> &'static str {
+    match action.lock().guarded {
+        Some(nova_states::rules::LockWording::IsLocked) => "409",
+        Some(nova_states::rules::LockWording::InvalidState) => "409*",
+        None => "-",
+    }
+}
+
+/// The microversion rules that concern the action.
+fn microversion_cell(action: Action) -> String {
+    let mut notes: Vec<String> = Vec::new();
+    let v = action.versions();
+    if v.since != nova_states::Microversion::MIN {
+        notes.push(format!("{}+", v.since));
+    }
+    if let Some(until) = v.until {
+        notes.push(format!("until {until}"));
+    }
+    for rule in nova_states::rules::MICROVERSION_RULES {
+        if rule.actions.contains(&action)
+            && !notes.iter().any(|n| n.contains(&rule.version.to_string()))
+        {
+            notes.push(rule.version.to_string());
+        }
+    }
+    if notes.is_empty() {
+        "-".into()
+    } else {
+        notes.join(", ")
+    }
 }
 
 #[cfg(test)]

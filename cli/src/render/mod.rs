@@ -6,4 +6,5 @@
 pub mod docs;
 pub mod matrix;
 pub mod model;
+pub mod preflight;
 pub mod table;

@@ -47,6 +47,12 @@ pub(crate) const SET_ADMIN_PASSWORD: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(LockWording::InvalidState, "nova/compute/api.py:4959; nova/api/openstack/compute/admin_password.py:56-58 (catches only InstanceInvalidState)"),
+    host: NO_HOST_CHECK,
+    policy: policy("os_compute_api:os-admin-password", PolicyDefault::ProjectMemberOrAdmin, "nova/policies/admin_password.py:26-27"),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/admin_password.py:38
+    accepted: 202,
 };
 
 /// `get_vnc_console`.
@@ -70,6 +76,20 @@ pub(crate) const GET_VNC_CONSOLE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: unlocked("nova/compute/api.py:4978-4981 (no @check_instance_lock)"),
+    host: host(
+        HostCheck::SetBeforeState,
+        409,
+        "nova/compute/api.py:4978; nova/api/openstack/compute/remote_consoles.py:63-64",
+    ),
+    policy: policy(
+        "os_compute_api:os-remote-consoles",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/remote_consoles.py:26-27",
+    ),
+    versions: until(5, "nova/api/openstack/compute/remote_consoles.py:41"),
+    // nova/api/openstack/compute/remote_consoles.py:41-46, no @wsgi.response: 200, nova/api/openstack/wsgi.py:283
+    accepted: 200,
 };
 
 /// `get_spice_console`.
@@ -94,6 +114,20 @@ pub(crate) const GET_SPICE_CONSOLE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: unlocked("nova/compute/api.py:4987-4990 (no @check_instance_lock)"),
+    host: host(
+        HostCheck::SetBeforeState,
+        409,
+        "nova/compute/api.py:4987; nova/api/openstack/compute/remote_consoles.py:95-96",
+    ),
+    policy: policy(
+        "os_compute_api:os-remote-consoles",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/remote_consoles.py:26-27",
+    ),
+    versions: until(5, "nova/api/openstack/compute/remote_consoles.py:73"),
+    // nova/api/openstack/compute/remote_consoles.py:73-78, no @wsgi.response: 200, nova/api/openstack/wsgi.py:283
+    accepted: 200,
 };
 
 /// `get_serial_console`.
@@ -118,6 +152,20 @@ pub(crate) const GET_SERIAL_CONSOLE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: unlocked("nova/compute/api.py:4996-4999 (no @check_instance_lock)"),
+    host: host(
+        HostCheck::SetBeforeState,
+        409,
+        "nova/compute/api.py:4996; nova/api/openstack/compute/remote_consoles.py:133-134",
+    ),
+    policy: policy(
+        "os_compute_api:os-remote-consoles",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/remote_consoles.py:26-27",
+    ),
+    versions: until(5, "nova/api/openstack/compute/remote_consoles.py:114"),
+    // nova/api/openstack/compute/remote_consoles.py:114-119, no @wsgi.response: 200, nova/api/openstack/wsgi.py:283
+    accepted: 200,
 };
 
 /// `get_mks_console`.
@@ -142,6 +190,12 @@ pub(crate) const GET_MKS_CONSOLE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: unlocked("nova/compute/api.py:5005-5008 (no @check_instance_lock)"),
+    host: host(HostCheck::SetBeforeState, 409, "nova/compute/api.py:5005; nova/api/openstack/compute/remote_consoles.py:177-178"),
+    policy: policy("os_compute_api:os-remote-consoles", PolicyDefault::ProjectMemberOrAdmin, "nova/policies/remote_consoles.py:26-27"),
+    versions: since(6, "nova/api/openstack/compute/remote_consoles.py:145 (protocol mks from 2.8, remote_consoles.py:148)"),
+    // nova/api/openstack/compute/remote_consoles.py:145-153, no @wsgi.response: 200, nova/api/openstack/wsgi.py:283
+    accepted: 200,
 };
 
 /// `attach_volume`.
@@ -170,6 +224,19 @@ pub(crate) const ATTACH_VOLUME: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:5199; nova/api/openstack/compute/volume_attachments.py:237-238",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-volumes-attachments:create",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/volumes_attachments.py:36-37",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/volume_attachments.py:197-205, no @wsgi.response: 200, nova/api/openstack/wsgi.py:283
+    accepted: 200,
 };
 
 /// `detach_volume`.
@@ -198,6 +265,19 @@ pub(crate) const DETACH_VOLUME: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:5302; nova/api/openstack/compute/volume_attachments.py:437-438",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-volumes-attachments:delete",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/volumes_attachments.py:87-88",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/volume_attachments.py:392
+    accepted: 202,
 };
 
 /// `swap_volume`.
@@ -226,6 +306,19 @@ pub(crate) const SWAP_VOLUME: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:5357; nova/api/openstack/compute/volume_attachments.py:321-322",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-volumes-attachments:swap",
+        PolicyDefault::ServiceOrAdmin,
+        "nova/policies/volumes_attachments.py:75-76",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/volume_attachments.py:359
+    accepted: 202,
 };
 
 /// `attach_interface`.
@@ -254,6 +347,19 @@ pub(crate) const ATTACH_INTERFACE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:5466; nova/api/openstack/compute/attach_interfaces.py:196-201",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-attach-interfaces:create",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/attach_interfaces.py:63-64",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/attach_interfaces.py:144-149, no @wsgi.response: 200, nova/api/openstack/wsgi.py:283
+    accepted: 200,
 };
 
 /// `detach_interface`.
@@ -282,6 +388,19 @@ pub(crate) const DETACH_INTERFACE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:5504; nova/api/openstack/compute/attach_interfaces.py:235-236",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-attach-interfaces:delete",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/attach_interfaces.py:75-76",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/attach_interfaces.py:216
+    accepted: 202,
 };
 
 /// `delete_instance_metadata`.
@@ -310,6 +429,19 @@ pub(crate) const DELETE_INSTANCE_METADATA: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:5532; nova/api/openstack/compute/server_metadata.py:164-165",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:server-metadata:delete",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/server_metadata.py:86-87",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/server_metadata.py:148
+    accepted: 204,
 };
 
 /// `update_instance_metadata`.
@@ -338,6 +470,19 @@ pub(crate) const UPDATE_INSTANCE_METADATA: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:5540; nova/api/openstack/compute/server_metadata.py:123-124",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:server-metadata:update_all",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/server_metadata.py:62-63",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/server_metadata.py:101-104, no @wsgi.response: 200, nova/api/openstack/wsgi.py:283
+    accepted: 200,
 };
 
 /// `volume_snapshot_create` (assisted volume snapshots).
@@ -361,6 +506,12 @@ pub(crate) const VOLUME_SNAPSHOT_CREATE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: unlocked("nova/compute/api.py:5892-5893 (no @check_instance_lock)"),
+    host: host(HostCheck::SetBeforeState, 400, "nova/compute/api.py:5892; nova/api/openstack/compute/assisted_volume_snapshots.py:57-63"),
+    policy: Policy { before_lookup: true, ..policy("os_compute_api:os-assisted-volume-snapshots:create", PolicyDefault::ServiceOrAdmin, "nova/policies/assisted_volume_snapshots.py:26-27; checked first, nova/api/openstack/compute/assisted_volume_snapshots.py:44") },
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/assisted_volume_snapshots.py:38-41, no @wsgi.response: 200, nova/api/openstack/wsgi.py:283
+    accepted: 200,
 };
 
 /// `volume_snapshot_delete` (assisted volume snapshots).
@@ -384,4 +535,21 @@ pub(crate) const VOLUME_SNAPSHOT_DELETE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: unlocked("nova/compute/api.py:5911-5912 (no @check_instance_lock)"),
+    host: host(
+        HostCheck::SetBeforeState,
+        400,
+        "nova/compute/api.py:5911; nova/api/openstack/compute/assisted_volume_snapshots.py:92-98",
+    ),
+    policy: Policy {
+        before_lookup: true,
+        ..policy(
+            "os_compute_api:os-assisted-volume-snapshots:delete",
+            PolicyDefault::ServiceOrAdmin,
+            "nova/policies/assisted_volume_snapshots.py:37-38",
+        )
+    },
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/assisted_volume_snapshots.py:65
+    accepted: 204,
 };

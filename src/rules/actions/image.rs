@@ -69,6 +69,16 @@ pub(crate) const SNAPSHOT: ActionSpec = ActionSpec {
     },
     image_tasks: Some((T::ImagePendingUpload, T::ImageUploading)),
     starts: None,
+    lock: unlocked("nova/compute/api.py:3439-3440 (no lock check for snapshot)"),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:servers:create_image",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:434-435",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:1424
+    accepted: 202,
 };
 
 /// `snapshot_volume_backed` (`createImage` of a volume-backed server).
@@ -97,6 +107,12 @@ pub(crate) const SNAPSHOT_VOLUME_BACKED: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: unlocked("nova/compute/api.py:3496-3497 (no lock check for snapshot)"),
+    host: NO_HOST_CHECK,
+    policy: policy("os_compute_api:servers:create_image", PolicyDefault::ProjectMemberOrAdmin, "nova/policies/servers.py:434-435, 445-446 (then create_image:allow_volume_backed, also member, servers.py:1452-1454)"),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:1424
+    accepted: 202,
 };
 
 /// `backup` (`createBackup`).
@@ -130,6 +146,16 @@ pub(crate) const BACKUP: ActionSpec = ActionSpec {
     },
     image_tasks: Some((T::ImagePendingUpload, T::ImageUploading)),
     starts: None,
+    lock: unlocked("nova/compute/api.py:3398-3399 (no lock check for backup)"),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-create-backup",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/create_backup.py:26-27",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/create_backup.py:34
+    accepted: 202,
 };
 
 /// `shelve`.
@@ -216,6 +242,19 @@ pub(crate) const SHELVE: ActionSpec = ActionSpec {
     },
     image_tasks: Some((T::ShelvingImagePendingUpload, T::ShelvingImageUploading)),
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4544; nova/api/openstack/compute/shelve.py:53-57",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-shelve:shelve",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/shelve.py:26-27",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/shelve.py:38
+    accepted: 202,
 };
 
 /// `shelve_offload` (`shelveOffload`).
@@ -255,6 +294,19 @@ pub(crate) const SHELVE_OFFLOAD: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4584; nova/api/openstack/compute/shelve.py:82-83",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-shelve:shelve_offload",
+        PolicyDefault::Admin,
+        "nova/policies/shelve.py:60-61",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/shelve.py:68
+    accepted: 202,
 };
 
 /// `unshelve`.
@@ -312,4 +364,17 @@ pub(crate) const UNSHELVE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4704; nova/api/openstack/compute/shelve.py:136-142",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-shelve:unshelve",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/shelve.py:37-38",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/shelve.py:92
+    accepted: 202,
 };

@@ -143,6 +143,16 @@ pub(crate) const CREATE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: Some(VmStateSet::EMPTY.with(V::Building)),
+    lock: unlocked("nova/compute/api.py:2242 (no server yet)"),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:servers:create",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:209-210",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:699
+    accepted: 202,
 };
 
 /// `delete`.
@@ -163,6 +173,19 @@ pub(crate) const DELETE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:2806; nova/api/openstack/compute/servers.py:934-937",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:servers:delete",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:331-332",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:924
+    accepted: 204,
 };
 
 /// `soft_delete`: DELETE when `reclaim_instance_interval` > 0.
@@ -206,6 +229,19 @@ pub(crate) const SOFT_DELETE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:2790; nova/api/openstack/compute/servers.py:934-937, 947-953",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:servers:delete",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:331-332",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:924
+    accepted: 204,
 };
 
 /// `force_delete` (`forceDelete`).
@@ -225,6 +261,19 @@ pub(crate) const FORCE_DELETE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:2846; nova/api/openstack/compute/deferred_delete.py:70-71",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-deferred-delete:force",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/deferred_delete.py:50-51",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/deferred_delete.py:54
+    accepted: 202,
 };
 
 /// `restore` a soft-deleted server.
@@ -271,6 +320,12 @@ pub(crate) const RESTORE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(LockWording::InvalidState, "nova/compute/api.py:2814; nova/api/openstack/compute/deferred_delete.py:50-52 (catches only InstanceInvalidState)"),
+    host: NO_HOST_CHECK,
+    policy: policy("os_compute_api:os-deferred-delete:restore", PolicyDefault::ProjectMemberOrAdmin, "nova/policies/deferred_delete.py:38-39"),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/deferred_delete.py:35
+    accepted: 202,
 };
 
 /// `reset_state` (`os-resetState`, admin).
@@ -319,4 +374,16 @@ pub(crate) const RESET_STATE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: unlocked(
+        "nova/api/openstack/compute/admin_actions.py:71-91 (no compute API method, no lock check)",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-admin-actions:reset_state",
+        PolicyDefault::Admin,
+        "nova/policies/admin_actions.py:26-27",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/admin_actions.py:66
+    accepted: 202,
 };

@@ -136,6 +136,23 @@ pub(crate) const RESIZE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4289; nova/api/openstack/compute/servers.py:1181-1187",
+    ),
+    host: host(
+        HostCheck::UpAfterState,
+        409,
+        "nova/compute/api.py:4291; nova/api/openstack/compute/servers.py:1181-1187",
+    ),
+    policy: policy(
+        "os_compute_api:servers:resize",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:386-387",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:1148
+    accepted: 202,
 };
 
 /// `migrate`: REST cold migration, `API.resize` without a flavor.
@@ -161,6 +178,23 @@ pub(crate) const MIGRATE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4289; nova/api/openstack/compute/migrate_server.py:69-74",
+    ),
+    host: host(
+        HostCheck::UpAfterState,
+        409,
+        "nova/compute/api.py:4291; nova/api/openstack/compute/migrate_server.py:69-74",
+    ),
+    policy: policy(
+        "os_compute_api:os-migrate-server:migrate",
+        PolicyDefault::ProjectManagerOrAdmin,
+        "nova/policies/migrate_server.py:41-42",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/migrate_server.py:40
+    accepted: 202,
 };
 
 /// `confirm_resize` (`confirmResize`).
@@ -210,6 +244,19 @@ pub(crate) const CONFIRM_RESIZE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4111; nova/api/openstack/compute/servers.py:1095-1099",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:servers:confirm_resize",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:353-354",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:1080
+    accepted: 204,
 };
 
 /// `revert_resize` (`revertResize`).
@@ -283,6 +330,19 @@ pub(crate) const REVERT_RESIZE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4000; nova/api/openstack/compute/servers.py:1122-1123",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:servers:revert_resize",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:364-365",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:1104
+    accepted: 202,
 };
 
 /// `rebuild`.
@@ -320,6 +380,19 @@ pub(crate) const REBUILD: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:3682; nova/api/openstack/compute/servers.py:1344-1345",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:servers:rebuild",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:412-413",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:1238
+    accepted: 202,
 };
 
 /// `evacuate`.
@@ -366,6 +439,16 @@ pub(crate) const EVACUATE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: unlocked("nova/compute/api.py:5702-5707 (no @check_instance_lock)"),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-evacuate",
+        PolicyDefault::Admin,
+        "nova/policies/evacuate.py:26-27",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/evacuate.py:80-91, no @wsgi.response: 200, nova/api/openstack/wsgi.py:283
+    accepted: 200,
 };
 
 /// `live_migrate` (`os-migrateLive`).
@@ -397,6 +480,19 @@ pub(crate) const LIVE_MIGRATE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:5574; nova/api/openstack/compute/migrate_server.py:162-163",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-migrate-server:migrate_live",
+        PolicyDefault::ProjectManagerOrAdmin,
+        "nova/policies/migrate_server.py:72-73",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/migrate_server.py:93
+    accepted: 202,
 };
 
 /// `live_migrate_force_complete`.
@@ -425,6 +521,19 @@ pub(crate) const LIVE_MIGRATE_FORCE_COMPLETE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:5628; nova/api/openstack/compute/server_migrations.py:114-115",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:servers:migrations:force_complete",
+        PolicyDefault::ProjectManagerOrAdmin,
+        "nova/policies/servers_migrations.py:52-53",
+    ),
+    versions: since(22, "nova/api/openstack/compute/server_migrations.py:94"),
+    // nova/api/openstack/compute/server_migrations.py:95
+    accepted: 202,
 };
 
 /// `live_migrate_abort`.
@@ -458,4 +567,10 @@ pub(crate) const LIVE_MIGRATE_ABORT: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(LockWording::InvalidState, "nova/compute/api.py:5659; nova/api/openstack/compute/server_migrations.py:210-212 (catches only InstanceInvalidState)"),
+    host: NO_HOST_CHECK,
+    policy: policy("os_compute_api:servers:migrations:delete", PolicyDefault::ProjectManagerOrAdmin, "nova/policies/servers_migrations.py:65-66"),
+    versions: since(24, "nova/api/openstack/compute/server_migrations.py:193"),
+    // nova/api/openstack/compute/server_migrations.py:194
+    accepted: 202,
 };

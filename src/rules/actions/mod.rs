@@ -27,6 +27,10 @@ mod prelude {
         api, finish, one_task, only, step, Branch, Edge, Guard, ALL_STARTS, NULL, UNGUARDED,
     };
     pub(super) use crate::rules::outcome::{FailureEffect as F, Failures};
+    pub(super) use crate::rules::preflight::{
+        host, locked, policy, since, unlocked, until, HostCheck, LockWording, Policy,
+        PolicyDefault, EVERY_VERSION, NO_HOST_CHECK,
+    };
     pub(super) use crate::rules::spec::{any_vm, pre, ActionSpec, Precondition};
     pub(super) use crate::wire::power::PowerState as P;
     pub(super) use crate::wire::set::{TaskFilter, TaskFilter as TF, VmStateSet};

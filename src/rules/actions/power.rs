@@ -63,6 +63,23 @@ pub(crate) const STOP: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:2866; nova/api/openstack/compute/servers.py:1568-1570",
+    ),
+    host: host(
+        HostCheck::SetBeforeState,
+        409,
+        "nova/compute/api.py:2867; nova/api/openstack/compute/servers.py:1568-1570",
+    ),
+    policy: policy(
+        "os_compute_api:servers:stop",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:467-468",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:1555
+    accepted: 202,
 };
 
 /// `start` (`os-start`).
@@ -93,6 +110,23 @@ pub(crate) const START: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:2873; nova/api/openstack/compute/servers.py:1548-1550",
+    ),
+    host: host(
+        HostCheck::SetBeforeState,
+        409,
+        "nova/compute/api.py:2874; nova/api/openstack/compute/servers.py:1548-1550",
+    ),
+    policy: policy(
+        "os_compute_api:servers:start",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:456-457",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:1535
+    accepted: 202,
 };
 
 /// `reboot` with type SOFT.
@@ -139,6 +173,19 @@ pub(crate) const REBOOT_SOFT: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:3639-3640; nova/api/openstack/compute/servers.py:1142-1143",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:servers:reboot",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:375-376",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:1128
+    accepted: 202,
 };
 
 /// `reboot` with type HARD.
@@ -191,6 +238,19 @@ pub(crate) const REBOOT_HARD: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:3639-3640; nova/api/openstack/compute/servers.py:1142-1143",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:servers:reboot",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:375-376",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/servers.py:1128
+    accepted: 202,
 };
 
 /// `pause`.
@@ -221,6 +281,19 @@ pub(crate) const PAUSE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4825; nova/api/openstack/compute/pause_server.py:47-48",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-pause-server:pause",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/pause_server.py:26-27",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/pause_server.py:33
+    accepted: 202,
 };
 
 /// `unpause`.
@@ -251,6 +324,19 @@ pub(crate) const UNPAUSE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4834; nova/api/openstack/compute/pause_server.py:70-71",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-pause-server:unpause",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/pause_server.py:38-39",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/pause_server.py:57
+    accepted: 202,
 };
 
 /// `suspend`.
@@ -281,6 +367,19 @@ pub(crate) const SUSPEND: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4861; nova/api/openstack/compute/suspend_server.py:46-47",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-suspend-server:suspend",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/suspend_server.py:37-38",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/suspend_server.py:32
+    accepted: 202,
 };
 
 /// `resume`.
@@ -313,6 +412,19 @@ pub(crate) const RESUME: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4870; nova/api/openstack/compute/suspend_server.py:71-72",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-suspend-server:resume",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/suspend_server.py:26-27",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/suspend_server.py:58
+    accepted: 202,
 };
 
 /// `rescue`.
@@ -343,6 +455,19 @@ pub(crate) const RESCUE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4883; nova/api/openstack/compute/rescue.py:68-72",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-rescue",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/rescue.py:39-40",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/rescue.py:42-46, no @wsgi.response: 200, nova/api/openstack/wsgi.py:283
+    accepted: 200,
 };
 
 /// `unrescue`.
@@ -374,6 +499,19 @@ pub(crate) const UNRESCUE: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:4948; nova/api/openstack/compute/rescue.py:100-101",
+    ),
+    host: NO_HOST_CHECK,
+    policy: policy(
+        "os_compute_api:os-unrescue",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/rescue.py:50-51",
+    ),
+    versions: EVERY_VERSION,
+    // nova/api/openstack/compute/rescue.py:87
+    accepted: 202,
 };
 
 /// `trigger_crash_dump`.
@@ -402,4 +540,21 @@ pub(crate) const TRIGGER_CRASH_DUMP: ActionSpec = ActionSpec {
     },
     image_tasks: None,
     starts: None,
+    lock: locked(
+        LockWording::IsLocked,
+        "nova/compute/api.py:2886; nova/api/openstack/compute/servers.py:1590-1592",
+    ),
+    host: host(
+        HostCheck::SetBeforeState,
+        409,
+        "nova/compute/api.py:2887; nova/api/openstack/compute/servers.py:1590-1592",
+    ),
+    policy: policy(
+        "os_compute_api:servers:trigger_crash_dump",
+        PolicyDefault::ProjectMemberOrAdmin,
+        "nova/policies/servers.py:478-479",
+    ),
+    versions: since(17, "nova/api/openstack/compute/servers.py:1576"),
+    // nova/api/openstack/compute/servers.py:1577
+    accepted: 202,
 };
