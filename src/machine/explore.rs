@@ -26,10 +26,18 @@ pub fn all_events() -> impl Iterator<Item = Event> {
     });
     let failures = Action::ALL.into_iter().flat_map(|action| {
         action
-            .failures()
-            .effects
+            .failure_phases()
             .iter()
-            .map(move |&effect| Event::Fail { action, effect })
+            .enumerate()
+            .flat_map(move |(p, row)| {
+                (0..row.ends.len()).filter_map(move |e| {
+                    Some(Event::Fail {
+                        action,
+                        phase: u8::try_from(p).ok()?,
+                        end: u8::try_from(e).ok()?,
+                    })
+                })
+            })
     });
     let powers = PowerState::ALL.into_iter().map(Event::PowerObserved);
     let resets = [VmState::Active, VmState::Error]

@@ -5,6 +5,7 @@
 use crate::bits;
 use crate::machine::state::Pair;
 use crate::rules::edge::Branch;
+use crate::rules::outcome::{FailurePhase, FailurePoint};
 use crate::wire::action::Action;
 use crate::wire::set::ActionSet;
 use crate::wire::set::VmStateSet;
@@ -234,6 +235,54 @@ impl Action {
             }
         }
         from == to || bits::get(&seen, to.index())
+    }
+
+    /// Every (vm_state, task_state) a failure of the action started from
+    /// `start` can leave, with the failure row that leaves it: each row of
+    /// [`Action::failure_phases`] for `start`, at every state where the
+    /// action can be at that point (the API call: `start` itself, when the
+    /// action accepts it). Repeats are possible (two rows can leave the
+    /// same pair). Empty when the action does not accept `start`.
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskState, VmState};
+    /// // A snapshot never fails into ERROR.
+    /// assert!(Action::Snapshot
+    ///     .failure_ends(VmState::Active)
+    ///     .all(|(pair, _)| pair.vm == VmState::Active));
+    /// // An unshelve of an offloaded server can leave ERROR with its task.
+    /// assert!(Action::Unshelve
+    ///     .failure_ends(VmState::ShelvedOffloaded)
+    ///     .any(|(pair, _)| pair.vm == VmState::Error && pair.task == Some(TaskState::Unshelving)));
+    /// ```
+    pub fn failure_ends(
+        self,
+        start: VmState,
+    ) -> impl Iterator<Item = (Pair, &'static FailurePhase)> {
+        let action = self;
+        let accepted = self.starts().contains(start);
+        action
+            .failure_phases()
+            .iter()
+            .filter(move |row| accepted && row.starts.contains(start))
+            .flat_map(move |row| {
+                VmState::ALL
+                    .into_iter()
+                    .filter(move |vm| match row.at {
+                        FailurePoint::Api => *vm == start,
+                        FailurePoint::At(task) => action.in_flight_from(start, *vm, Some(task)),
+                        FailurePoint::NoTask => action.in_flight_from(start, *vm, None),
+                    })
+                    .flat_map(move |vm| {
+                        row.ends.iter().map(move |end| {
+                            let pair = Pair {
+                                vm: end.vm_from(vm),
+                                task: end.task,
+                            };
+                            (pair, row)
+                        })
+                    })
+            })
     }
 
     /// The first task_state the API writes, if any.

@@ -54,8 +54,11 @@ pub enum Branch {
     Reschedule,
     /// A rebuilt build whose networks were already allocated.
     NetworkAllocated,
-    /// Cross-cell resize revert, finished in one guarded save.
+    /// A cross-cell resize (its revert finished in one guarded save, the
+    /// server not stopped before).
     CrossCell,
+    /// Cross-cell resize revert of a server that was stopped before.
+    CrossCellWasStopped,
     /// reset_state to `active`.
     ResetActive,
     /// reset_state to `error`.
@@ -81,6 +84,7 @@ impl Branch {
             Branch::Reschedule => "build rescheduled",
             Branch::NetworkAllocated => "reschedule with networks already allocated",
             Branch::CrossCell => "cross-cell resize",
+            Branch::CrossCellWasStopped => "cross-cell resize, server was stopped before",
             Branch::ResetActive => "reset to active",
             Branch::ResetError => "reset to error",
         }

@@ -3,9 +3,9 @@
 //! the power sync and restart recovery; and the small set types the
 //! preconditions are made of (`TaskFilter`, `ALLOW_REBOOT`, `ActionSet`).
 
-use nova_states::machine::reachable_from_build;
+use nova_states::machine::{all_events, reachable_from_build};
 use nova_states::rules::{
-    restart_decision, sync_decision, FailureEffect, RestartDecision, SyncDecision, ALLOW_REBOOT,
+    restart_decision, sync_decision, FailurePoint, RestartDecision, SyncDecision, ALLOW_REBOOT,
 };
 use nova_states::{
     apply, Action, ActionSet, Event, PowerState, RejectedField, ServerState, ServerStatus,
@@ -756,38 +756,50 @@ fn restart_agrees_with_init_instance_restated_for_every_state() {
     assert_eq!(checked, ServerState::all().count() * PowerState::ALL.len());
 }
 
+fn fail(action: Action, phase: u8, end: u8) -> Event {
+    Event::Fail { action, phase, end }
+}
+
 #[test]
 fn failures_follow_the_action() {
+    // Resize: the API's write kept (the cast failed), then the conductor
+    // finding no host puts the task back.
     let s = apply(state(VmState::Active, None), Event::Accept(Action::Resize)).unwrap();
-    let back = apply(
-        s,
-        Event::Fail {
-            action: Action::Resize,
-            effect: FailureEffect::ClearTask,
-        },
-    )
-    .unwrap();
+    let back = apply(s, fail(Action::Resize, 2, 0)).unwrap();
     assert_eq!(back, state(VmState::Active, None));
+    // No such row, no such end.
     assert!(matches!(
-        apply(
-            s,
-            Event::Fail {
-                action: Action::Resize,
-                effect: FailureEffect::LooksLikeSuccess
-            }
-        ),
+        apply(s, fail(Action::Resize, 200, 0)),
         Err(TransitionError::NoSuchFailure { .. })
     ));
     assert!(matches!(
-        apply(
-            s,
-            Event::Fail {
-                action: Action::Pause,
-                effect: FailureEffect::ClearTask
-            }
-        ),
+        apply(s, fail(Action::Resize, 0, 7)),
+        Err(TransitionError::NoSuchFailure { .. })
+    ));
+    // Pause is not in flight in resize_prep.
+    assert!(matches!(
+        apply(s, fail(Action::Pause, 1, 0)),
         Err(TransitionError::NotInFlight { .. })
     ));
+    // A resize_prep failure is never the ERROR of resize_finish's rows:
+    // every end a Fail takes from resize_prep is one of that phase's.
+    for e in all_events() {
+        if let (
+            Event::Fail {
+                action: Action::Resize,
+                phase,
+                ..
+            },
+            Ok(_),
+        ) = (e, apply(s, e))
+        {
+            let at = Action::Resize.failure_phases()[usize::from(phase)].at;
+            assert!(
+                matches!(at, FailurePoint::At(TaskState::ResizePrep)),
+                "{e:?} applies in {s}"
+            );
+        }
+    }
 }
 
 #[test]

@@ -38,10 +38,29 @@ pub(crate) const SET_ADMIN_PASSWORD: ActionSpec = ActionSpec {
         None,
         "nova/compute/manager.py:5177-5181",
     ),
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
-    },
+    failure_phases: &[
+        // Also an RPC call that times out (rpcapi.py:1430-1435).
+        phase(
+            Api,
+            &[kept(T::UpdatingPassword)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4968-4976",
+        ),
+        // Guest not running, agent disabled, not supported: the handler
+        // saves null (guarded) and raises.
+        phase(
+            At(T::UpdatingPassword),
+            &[CLEARED],
+            M::ClearsTask,
+            "nova/compute/manager.py:5166-5206",
+        ),
+        phase(
+            At(T::UpdatingPassword),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:5211-5220, 150-189",
+        ),
+    ],
     image_tasks: None,
     starts: None,
 };
@@ -58,10 +77,7 @@ pub(crate) const GET_VNC_CONSOLE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -78,10 +94,7 @@ pub(crate) const GET_SPICE_CONSOLE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -98,10 +111,7 @@ pub(crate) const GET_SERIAL_CONSOLE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -118,10 +128,7 @@ pub(crate) const GET_MKS_CONSOLE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -143,10 +150,7 @@ pub(crate) const ATTACH_VOLUME: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -168,10 +172,7 @@ pub(crate) const DETACH_VOLUME: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -193,10 +194,7 @@ pub(crate) const SWAP_VOLUME: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -218,10 +216,7 @@ pub(crate) const ATTACH_INTERFACE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -243,10 +238,7 @@ pub(crate) const DETACH_INTERFACE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -268,10 +260,7 @@ pub(crate) const DELETE_INSTANCE_METADATA: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -293,10 +282,7 @@ pub(crate) const UPDATE_INSTANCE_METADATA: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -313,10 +299,7 @@ pub(crate) const VOLUME_SNAPSHOT_CREATE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
@@ -333,10 +316,7 @@ pub(crate) const VOLUME_SNAPSHOT_DELETE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
 };
