@@ -11,7 +11,7 @@ use crate::wire::power::PowerState;
 use crate::wire::vm::VmState;
 
 /// Every event, in a fixed order: accepts, writes, failures, power
-/// observations, reset-states, restarts.
+/// observations, reset-states, restarts, restart failures.
 pub fn all_events() -> impl Iterator<Item = Event> {
     let accepts = Action::ALL
         .into_iter()
@@ -44,12 +44,15 @@ pub fn all_events() -> impl Iterator<Item = Event> {
         .into_iter()
         .map(Event::ResetState);
     let restarts = PowerState::ALL.into_iter().map(Event::ComputeRestart);
+    // Last, so that adding them kept every other event's index.
+    let restart_failures = PowerState::ALL.into_iter().map(Event::ComputeRestartFails);
     accepts
         .chain(writes)
         .chain(failures)
         .chain(powers)
         .chain(resets)
         .chain(restarts)
+        .chain(restart_failures)
 }
 
 /// Every legal edge of the relation: each (state, event, next state) that

@@ -16,7 +16,7 @@
 //! edges ([`Action::in_flight`], [`Action::outcome`]).
 
 use crate::machine::state::ServerState;
-use crate::rules::compute::{restart_decision, sync_decision, SyncDecision};
+use crate::rules::compute::{restart_decision, restart_failure, sync_decision, SyncDecision};
 use crate::rules::edge::Edge;
 use crate::rules::outcome::{FailurePhase, FailurePoint};
 use crate::rules::rejection::Rejection;
@@ -55,6 +55,10 @@ pub enum Event {
     ResetState(VmState),
     /// The compute service restarts; the hypervisor reports this power state.
     ComputeRestart(PowerState),
+    /// The compute service restarts and its own handling of the server
+    /// fails ([`restart_failure`](crate::rules::restart_failure): a VIF plug
+    /// or guest resume error, a re-run delete failing).
+    ComputeRestartFails(PowerState),
 }
 
 /// Why an event cannot happen in a state.
@@ -102,6 +106,11 @@ pub enum TransitionError {
     /// anything asked of it.
     #[error("the server is deleted: the API no longer finds it (404)")]
     Gone,
+    /// A compute restart leaves nothing in this state to fail on its own
+    /// (it skips the server, finishes a deletion, errors a build or rebuild
+    /// out, or hands it to the action it re-runs).
+    #[error("a compute restart has nothing of its own to fail in state {0}")]
+    RestartCannotFail(ServerState),
     /// reset-state only accepts `active` and `error`
     /// (nova/api/openstack/compute/schemas/admin_actions.py:35-38).
     #[error("os-resetState accepts only active or error, not {0}")]
@@ -153,6 +162,9 @@ pub fn apply(state: ServerState, event: Event) -> Result<ServerState, Transition
             other => Err(TransitionError::ResetTarget(other)),
         },
         Event::ComputeRestart(driver) => Ok(restart_decision(state, driver).1),
+        Event::ComputeRestartFails(driver) => {
+            restart_failure(state, driver).ok_or(TransitionError::RestartCannotFail(state))
+        }
     }
 }
 

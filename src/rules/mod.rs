@@ -25,7 +25,9 @@ pub(crate) mod rejection;
 pub(crate) mod spec;
 
 pub use actions::power::ALLOW_REBOOT;
-pub use compute::{restart_decision, sync_decision, RestartDecision, SyncDecision};
+pub use compute::{
+    restart_decision, restart_failure, sync_decision, RestartDecision, SyncDecision,
+};
 pub use edge::{Branch, Edge, Guard};
 pub use outcome::{DiskCapture, Driver, EndVm, FailureEnd, FailurePhase, FailurePoint, Mechanism};
 pub use projection::{

@@ -5,7 +5,8 @@
 
 use nova_states::machine::{all_events, reachable_from_build};
 use nova_states::rules::{
-    restart_decision, sync_decision, FailurePoint, RestartDecision, SyncDecision, ALLOW_REBOOT,
+    restart_decision, restart_failure, sync_decision, FailurePoint, RestartDecision, SyncDecision,
+    ALLOW_REBOOT,
 };
 use nova_states::{
     apply, Action, ActionSet, Event, PowerState, RejectedField, ServerState, ServerStatus,
@@ -734,6 +735,53 @@ fn init_instance(
         return (R::ClearTask, vm, None);
     }
     (R::Nothing, vm, task)
+}
+
+/// What `_init_instance` leaves when its own handling fails, restated:
+/// the VIF plug at the tail (manager.py:1197-1212) under the task as it is
+/// then, or a re-run delete failing (1093-1108); nothing for the branches
+/// that return before the tail (skipped, deleted, build or rebuild errored
+/// out, a retried reboot, stop, start or unpause).
+fn init_instance_fails(
+    vm: VmState,
+    task: Option<TaskState>,
+    driver: PowerState,
+) -> Option<(VmState, Option<TaskState>)> {
+    use RestartDecision as R;
+    let (decision, _, after) = init_instance(vm, task, driver);
+    match decision {
+        R::Nothing | R::ClearTask | R::ToActive => Some((VmState::Error, after)),
+        R::RevertMigration => Some((VmState::Error, task)),
+        R::Rerun if task == Some(TaskState::Deleting) => Some((VmState::Error, task)),
+        R::Skip | R::CompleteDeletion | R::BuildToError | R::RebuildToError | R::Rerun => None,
+        R::RetryReboot => None,
+    }
+}
+
+#[test]
+fn restart_failure_agrees_with_init_instance_restated_for_every_state() {
+    for s in ServerState::all() {
+        for driver in PowerState::ALL {
+            let got = restart_failure(s, driver).map(|n| (n.vm, n.task));
+            assert_eq!(
+                got,
+                init_instance_fails(s.vm, s.task, driver),
+                "{s:?} with the hypervisor saying {driver:?}"
+            );
+        }
+    }
+    // A backup left by a crash stays; the VIF plug failing puts it in
+    // error with its task: nothing of Nova's clears that but reset-state
+    // or delete.
+    let backup = state(VmState::Active, Some(TaskState::ImageBackup));
+    assert_eq!(
+        restart_decision(backup, PowerState::Running).0,
+        RestartDecision::Nothing
+    );
+    assert_eq!(
+        restart_failure(backup, PowerState::Running),
+        Some(state(VmState::Error, Some(TaskState::ImageBackup)))
+    );
 }
 
 #[test]

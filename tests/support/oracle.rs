@@ -347,6 +347,63 @@ pub fn nova_failure_ends(
     }
 }
 
+/// The task_states a compute restart can leave under vm_state error when
+/// its own handling fails, restated from `_init_instance`
+/// (nova/compute/manager.py:1011-1293): every task it has no branch for
+/// (the VIF plug at the tail fails, 1197-1212), the crashed migrations
+/// (the VIFs are plugged before their revert, 1228-1258), a re-run delete
+/// that fails (1093-1108), and null (a cleared task, or a reboot found
+/// running, then the VIF plug fails).
+pub const RESTART_LEAVES_ERROR_WITH: [Option<TaskState>; 23] = [
+    None,
+    Some(TaskState::ImageBackup),
+    Some(TaskState::UpdatingPassword),
+    Some(TaskState::ResizeMigrated),
+    Some(TaskState::ResizeFinish),
+    Some(TaskState::ResizeReverting),
+    Some(TaskState::ResizeConfirming),
+    Some(TaskState::Suspending),
+    Some(TaskState::Resuming),
+    Some(TaskState::Rescuing),
+    Some(TaskState::Unrescuing),
+    Some(TaskState::SoftDeleting),
+    Some(TaskState::Restoring),
+    Some(TaskState::Shelving),
+    Some(TaskState::ShelvingImagePendingUpload),
+    Some(TaskState::ShelvingImageUploading),
+    Some(TaskState::ShelvingOffloading),
+    Some(TaskState::Unshelving),
+    Some(TaskState::Pausing),
+    Some(TaskState::Unpausing),
+    Some(TaskState::ResizeMigrating),
+    Some(TaskState::Migrating),
+    Some(TaskState::Deleting),
+];
+
+/// A compute restart whose own handling fails, in a reachable state,
+/// leaves vm_state error with one of [`RESTART_LEAVES_ERROR_WITH`],
+/// power_state as it was.
+pub fn restart_failures_follow_nova(
+    prev: ServerState,
+    event: Event,
+    result: &Result<ServerState, TransitionError>,
+) {
+    let (Event::ComputeRestartFails(_), Ok(next)) = (event, result) else {
+        return;
+    };
+    // The list is of what Nova reaches; an unreachable state such as
+    // paused/reboot_pending falls to the tail with its task too.
+    if !reachable()[prev.index()] {
+        return;
+    }
+    assert!(
+        next.vm == VmState::Error
+            && next.power == prev.power
+            && RESTART_LEAVES_ERROR_WITH.contains(&next.task),
+        "a failed restart in {prev} left {next}"
+    );
+}
+
 /// A failure leaves only what Nova's code can leave there: every
 /// `Fail` the relation takes ends in one of [`nova_failure_ends`] for the
 /// API request (when the action is accepted in `prev`) or for the
@@ -711,6 +768,9 @@ pub fn errors_are_typed(
                 "{action} has edge {edge}"
             );
         }
+        (Event::ComputeRestartFails(_), TransitionError::RestartCannotFail(state)) => {
+            assert_eq!(*state, prev)
+        }
         (Event::ResetState(vm), TransitionError::ResetTarget(target)) => {
             assert_eq!(vm, *target);
             assert!(!matches!(vm, VmState::Active | VmState::Error));
@@ -757,4 +817,5 @@ pub fn check_edge(prev: ServerState, event: Event, result: &Result<ServerState, 
     power_observation(prev, event, result);
     errors_are_typed(prev, event, result);
     failures_follow_nova(prev, event, result);
+    restart_failures_follow_nova(prev, event, result);
 }
