@@ -5,7 +5,7 @@
 use crate::bits;
 use crate::machine::state::Pair;
 use crate::rules::edge::Branch;
-use crate::rules::outcome::{FailurePhase, FailurePoint};
+use crate::rules::outcome::{EndVm, FailurePhase, FailurePoint};
 use crate::wire::action::Action;
 use crate::wire::set::ActionSet;
 use crate::wire::set::VmStateSet;
@@ -283,6 +283,39 @@ impl Action {
                         })
                     })
             })
+    }
+
+    /// Whether a failure of the action started from `start` can leave
+    /// `to`: the same as `self.failure_ends(start).any(|(p, _)| p == to)`,
+    /// without walking every end.
+    ///
+    /// ```
+    /// use nova_states::{Action, Pair, TaskState, VmState};
+    /// let error = Pair { vm: VmState::Error, task: None };
+    /// assert!(Action::Rebuild.can_fail_to(VmState::Active, error));
+    /// assert!(!Action::Snapshot.can_fail_to(VmState::Active, error));
+    /// ```
+    pub fn can_fail_to(self, start: VmState, to: Pair) -> bool {
+        if !self.starts().contains(start) {
+            return false;
+        }
+        self.failure_phases().iter().any(|row| {
+            row.starts.contains(start)
+                && row.ends.iter().any(|end| {
+                    end.task == to.task
+                        && match (end.vm, row.at) {
+                            (EndVm::Start, FailurePoint::Api) => to.vm == start,
+                            (EndVm::Is(vm), FailurePoint::Api) => vm == to.vm,
+                            (EndVm::Start, at) => self.in_flight_from(start, to.vm, at.task()),
+                            (EndVm::Is(vm), at) => {
+                                vm == to.vm
+                                    && VmState::ALL
+                                        .iter()
+                                        .any(|v| self.in_flight_from(start, *v, at.task()))
+                            }
+                        }
+                })
+        })
     }
 
     /// The first task_state the API writes, if any.

@@ -3,6 +3,7 @@
 //! action's edges and its failure rows (never hand-listed), and a verdict
 //! on an observed (vm_state, task_state).
 
+use crate::machine::state::Pair;
 use crate::rules::outcome::Mechanism;
 use crate::rules::projection::status;
 use crate::wire::action::Action;
@@ -138,9 +139,7 @@ impl WaitFor {
             return Verdict::InProgress;
         }
         let done = task.is_none() && action.outcome(start).contains(vm);
-        let failed = action
-            .failure_ends(start)
-            .any(|(p, _)| p.vm == vm && p.task == task);
+        let failed = action.can_fail_to(start, Pair { vm, task });
         match (done, failed) {
             (true, true) => Verdict::DoneOrFailed,
             (true, false) => Verdict::Done,

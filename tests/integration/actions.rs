@@ -9,7 +9,7 @@ use nova_states::rules::{
     ALLOW_REBOOT,
 };
 use nova_states::{
-    apply, Action, ActionSet, Event, PowerState, RejectedField, ServerState, ServerStatus,
+    apply, Action, ActionSet, Event, Pair, PowerState, RejectedField, ServerState, ServerStatus,
     TaskFilter, TaskState, TransitionError, VmState, WaitFor,
 };
 
@@ -952,4 +952,25 @@ fn action_set_algebra() {
 
     assert_eq!(format!("{two:?}"), "{Pause, Unpause}");
     assert_eq!(format!("{:?}", ActionSet::EMPTY), "{}");
+}
+
+/// `can_fail_to` is `failure_ends` without the walk: the same answer for
+/// every action, start and pair.
+#[test]
+fn can_fail_to_agrees_with_failure_ends() {
+    for action in Action::ALL {
+        for start in VmState::ALL {
+            let ends: Vec<Pair> = action.failure_ends(start).map(|(p, _)| p).collect();
+            for i in 0..Pair::COUNT {
+                let Some(to) = Pair::from_index(i) else {
+                    continue;
+                };
+                assert_eq!(
+                    action.can_fail_to(start, to),
+                    ends.contains(&to),
+                    "{action} from {start} to {to:?}"
+                );
+            }
+        }
+    }
 }
