@@ -4,7 +4,6 @@
 //! on an observed (vm_state, task_state).
 
 use crate::machine::state::Pair;
-use crate::rules::outcome::Mechanism;
 use crate::rules::projection::status;
 use crate::wire::action::Action;
 use crate::wire::set::StatusSet;
@@ -88,8 +87,7 @@ impl WaitFor {
         let mut failed = StatusSet::EMPTY;
         let mut may_stall = false;
         for (pair, row) in action.failure_ends(start) {
-            may_stall |= row.mechanism.may_stall()
-                || (pair.task.is_some() && row.mechanism != Mechanism::Reschedule);
+            may_stall |= row.may_stall();
             // A task left set where the action can be in flight looks like
             // progress: that is `may_stall`, not a failed status.
             if pair.task.is_none() || !action.in_flight_from(start, pair.vm, pair.task) {

@@ -254,6 +254,31 @@ pub(crate) const fn phase(
 }
 
 impl FailurePhase {
+    /// Whether this failure can leave a task_state that nothing will
+    /// finish: its mechanism leaves one ([`Mechanism::may_stall`]), or an
+    /// end keeps a task while nothing goes on (not a reschedule, which
+    /// goes on, nor vm_state error under a delete's task, which the delete
+    /// finishes).
+    pub const fn may_stall(&self) -> bool {
+        if self.mechanism.may_stall() {
+            return true;
+        }
+        if matches!(
+            self.mechanism,
+            Mechanism::Reschedule | Mechanism::ErrorUnderPreempter
+        ) {
+            return false;
+        }
+        let mut rest = self.ends;
+        while let [end, tail @ ..] = rest {
+            if end.task.is_some() {
+                return true;
+            }
+            rest = tail;
+        }
+        false
+    }
+
     pub(crate) const fn on(self, branch: Branch) -> FailurePhase {
         FailurePhase { branch, ..self }
     }

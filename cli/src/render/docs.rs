@@ -265,8 +265,9 @@ pub fn actions_md(out: &mut dyn Write) -> fmt::Result {
          error) leaves what the first write left and is not listed either. A row destroyed is shown \
          as `deleted`.\n\n\
          Rows marked *may stall* leave a task_state that nothing will finish: the API saved its task \
-         and then failed (its cast, recording the action), or an exception was swallowed or escaped \
-         a handler that reverts nothing. Such a task may never end: only a new request that accepts \
+         and then failed (its cast, recording the action), an exception was swallowed or escaped \
+         a handler that reverts nothing, or vm_state error was written with the task kept. Such a \
+         task may never end: only a new request that accepts \
          it, reset-state or a compute restart (for the tasks `_init_instance` handles) moves the \
          server on. The `stalls` column of the wait table says whether this can happen.\n\n",
     )?;
@@ -437,7 +438,7 @@ fn failure_table(out: &mut dyn Write, a: Action) -> fmt::Result {
             write!(out, "`{}`", failure_end(e))?;
         }
         write!(out, " | {}", row.mechanism.describe())?;
-        if row.mechanism.may_stall() {
+        if row.may_stall() {
             out.write_str(" (*may stall*)")?;
         }
         writeln!(out, " | {} | `{}` |", row.branch.describe(), row.source)?;

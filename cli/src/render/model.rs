@@ -108,7 +108,7 @@ fn failure_phase(action: Action, row: &FailurePhase) -> Value {
             .map(|e| e.power.map(PowerState::code))
             .collect::<Vec<_>>(),
         "mechanism": row.mechanism.describe(),
-        "may_stall": row.mechanism.may_stall(),
+        "may_stall": row.may_stall(),
         "source": row.source,
     })
 }
