@@ -219,11 +219,15 @@ impl Action {
                 let Some(at) = Pair::from_index(index) else {
                     continue;
                 };
-                for edge in action
-                    .edges()
-                    .iter()
-                    .filter(|e| !e.api && !e.end && e.from == at.task)
-                {
+                for edge in action.edges().iter().filter(|e| {
+                    !e.api
+                        && !e.end
+                        && e.from == at.task
+                        && VmState::ALL.iter().any(|start| {
+                            e.starts.contains(*start)
+                                && action.in_flight_from(*start, at.vm, at.task)
+                        })
+                }) {
                     let next = Pair {
                         vm: edge.vm.unwrap_or(at.vm),
                         task: edge.to,

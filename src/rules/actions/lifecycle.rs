@@ -28,6 +28,14 @@ const DELETE_EDGES: &[Edge] = &[
 
 /// The failures of `delete` and `force_delete` (the same `_delete`,
 /// api.py:2802-2804, 2849-2852).
+///
+/// Deleting a `resized` server first confirms the resize by an RPC call
+/// (api.py:2581-2582, 2680-2681): confirm_resize's save writes (active or
+/// stopped, null) (manager.py:5478-5490) before the compute host's
+/// terminate runs and writes (deleted, null). The chain above does not
+/// show that moment as a write (a write from task null would let the
+/// relation delete any active server without a request); the rows below
+/// list what is left when the request fails around it.
 const DELETE_FAILURES: &[FailurePhase] = &[
     phase(
         Api,
@@ -352,6 +360,35 @@ pub(crate) const SOFT_DELETE: ActionSpec = ActionSpec {
             Some(P::Shutdown),
             "nova/compute/manager.py:3606-3616",
         ),
+        // A resized server: the API confirms the resize first by an RPC
+        // call, whose save writes (active or stopped, null) with guard
+        // [None, deleting, soft-deleting] (manager.py:5478-5490), then
+        // saves soft-deleting again, unguarded (api.py:2592-2594). The
+        // moment with task null in between is folded into this write.
+        Edge {
+            api: false,
+            from: Some(T::SoftDeleting),
+            to: Some(T::SoftDeleting),
+            guard: UNGUARDED,
+            vm: Some(V::Active),
+            power: None,
+            starts: VmStateSet::EMPTY.with(V::Resized),
+            end: false,
+            branch: Branch::PowerNotShutdown,
+            source: "nova/compute/api.py:2581-2594; nova/compute/manager.py:5478-5490",
+        },
+        Edge {
+            api: false,
+            from: Some(T::SoftDeleting),
+            to: Some(T::SoftDeleting),
+            guard: UNGUARDED,
+            vm: Some(V::Stopped),
+            power: None,
+            starts: VmStateSet::EMPTY.with(V::Resized),
+            end: false,
+            branch: Branch::PowerShutdown,
+            source: "nova/compute/api.py:2581-2594; nova/compute/manager.py:5478-5490",
+        },
         // Host down (or shelved_offloaded): _local_delete deallocates the
         // network, volumes and allocations, _do_soft_delete(local=True)
         // saves (soft-delete, null), and the row is destroyed at once: the
