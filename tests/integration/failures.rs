@@ -718,3 +718,27 @@ fn actions_that_write_no_state_have_no_failure_that_changes_it() {
         );
     }
 }
+
+/// Every task_state an action writes has a failure row for the moment the
+/// server shows it, and every action whose API writes a task_state has a
+/// row for the API call: no phase is left without its failures.
+#[test]
+fn every_written_task_state_has_its_failure_rows() {
+    for action in Action::ALL {
+        let rows = action.failure_phases();
+        for e in action.edges() {
+            if let Some(task) = e.to {
+                assert!(
+                    rows.iter().any(|r| r.at == FailurePoint::At(task)),
+                    "{action} writes {task} but has no failure row there"
+                );
+            }
+            if e.api && e.to.is_some() {
+                assert!(
+                    rows.iter().any(|r| r.at == FailurePoint::Api),
+                    "{action} writes in the API but has no API failure row"
+                );
+            }
+        }
+    }
+}
