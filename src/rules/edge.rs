@@ -50,7 +50,8 @@ pub enum Branch {
     PowerShutdown,
     /// Confirm when the stored power_state is not SHUTDOWN.
     PowerNotShutdown,
-    /// A build rescheduled to another host after a failure there.
+    /// A build or a resize rescheduled to another host after a failure
+    /// there.
     Reschedule,
     /// A rebuilt build whose networks were already allocated.
     NetworkAllocated,
@@ -81,7 +82,7 @@ impl Branch {
             Branch::WasNotStopped => "server was not stopped before the resize",
             Branch::PowerShutdown => "stored power_state is SHUTDOWN",
             Branch::PowerNotShutdown => "stored power_state is not SHUTDOWN",
-            Branch::Reschedule => "build rescheduled",
+            Branch::Reschedule => "rescheduled to another host",
             Branch::NetworkAllocated => "reschedule with networks already allocated",
             Branch::CrossCell => "cross-cell resize",
             Branch::CrossCellWasStopped => "cross-cell resize, server was stopped before",
