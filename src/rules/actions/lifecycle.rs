@@ -15,14 +15,16 @@ const DELETE_EDGES: &[Edge] = &[
         "nova/compute/api.py:2552-2557",
     ),
     // _delete_instance: vm deleted, task None, power NOSTATE, no guard
-    // (manager.py:3388-3394); the local path (no host) does the same in the
-    // API (api.py:2769-2774).
+    // (manager.py:3388-3394), then the row is destroyed (3403). With no
+    // host the API destroys the row itself (api.py:2559-2572); with the
+    // host down (or shelved_offloaded) _local_delete saves (deleted, null)
+    // and destroys it (api.py:2769-2774, 2752-2753).
     finish(
         T::Deleting,
         UNGUARDED,
         Some(V::Deleted),
         Some(P::NoState),
-        "nova/compute/manager.py:3388-3394",
+        "nova/compute/manager.py:3388-3394, 3403; nova/compute/api.py:2559-2572, 2769-2774, 2752-2753",
     ),
 ];
 
