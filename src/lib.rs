@@ -63,7 +63,7 @@
 //! plus create, migrate and reset-state: [`Action::check`] (Nova's
 //! preconditions and messages), [`Action::allowed`] ("what can I do now"),
 //! [`Action::edges`] (every task_state write and its guard),
-//! [`Action::outcome`], [`Action::failures`], [`Action::disk_capture`] and
+//! [`Action::outcome`], [`Action::failure_phases`], [`Action::disk_capture`] and
 //! [`WaitFor`]. [`apply`] is the transition relation on
 //! (vm_state, task_state, power_state); [`Validator`] checks polled
 //! sequences against it with constant work per step.

@@ -963,11 +963,16 @@ fn wait_text(t: &mut String, a: Action, p: Pair) {
     for w in waits(a, p) {
         let _ = writeln!(
             t,
-            "wait for     (started from {}) done: {} with task_state null; failed: {}; in progress: {}",
+            "wait for     (started from {}) done: {} with task_state null; failed: {}; in progress: {}{}",
             w.start,
             names(w.done).join("|"),
             names(w.failed).join("|"),
-            names(w.in_progress).join("|")
+            names(w.in_progress).join("|"),
+            if w.may_stall {
+                "; may stall (a failure can leave the task with nothing to finish it)"
+            } else {
+                ""
+            }
         );
     }
 }
@@ -978,7 +983,8 @@ fn wait_json(a: Action, p: Pair) -> Value {
             .into_iter()
             .map(|w| {
                 json!({"from": w.start.as_str(), "in_progress": names(w.in_progress),
-                       "done": names(w.done), "failed": names(w.failed)})
+                       "done": names(w.done), "failed": names(w.failed),
+                       "may_stall": w.may_stall})
             })
             .collect(),
     )

@@ -11,7 +11,7 @@ use crate::wire::power::PowerState;
 use crate::wire::vm::VmState;
 
 /// Every event, in a fixed order: accepts, writes, failures, power
-/// observations, reset-states, restarts.
+/// observations, reset-states, restarts, restart failures.
 ///
 /// # Examples
 ///
@@ -39,22 +39,33 @@ pub fn all_events() -> impl Iterator<Item = Event> {
     });
     let failures = Action::ALL.into_iter().flat_map(|action| {
         action
-            .failures()
-            .effects
+            .failure_phases()
             .iter()
-            .map(move |&effect| Event::Fail { action, effect })
+            .enumerate()
+            .flat_map(move |(p, row)| {
+                (0..row.ends.len()).filter_map(move |e| {
+                    Some(Event::Fail {
+                        action,
+                        phase: u8::try_from(p).ok()?,
+                        end: u8::try_from(e).ok()?,
+                    })
+                })
+            })
     });
     let powers = PowerState::ALL.into_iter().map(Event::PowerObserved);
     let resets = [VmState::Active, VmState::Error]
         .into_iter()
         .map(Event::ResetState);
     let restarts = PowerState::ALL.into_iter().map(Event::ComputeRestart);
+    // Last, so that adding them kept every other event's index.
+    let restart_failures = PowerState::ALL.into_iter().map(Event::ComputeRestartFails);
     accepts
         .chain(writes)
         .chain(failures)
         .chain(powers)
         .chain(resets)
         .chain(restarts)
+        .chain(restart_failures)
 }
 
 /// Every legal edge of the relation: each (state, event, next state) that
@@ -136,7 +147,7 @@ impl StateSet {
     /// assert_eq!(StateSet::EMPTY.len(), 0);
     /// // Most of the 3096 (vm, task, power) states are never reached.
     /// let reachable = reachable_from_build();
-    /// assert_eq!(reachable.len(), 773);
+    /// assert_eq!(reachable.len(), 875);
     /// assert!(reachable.len() < ServerState::COUNT);
     /// ```
     pub fn len(&self) -> usize {

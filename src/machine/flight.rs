@@ -5,6 +5,7 @@
 use crate::bits;
 use crate::machine::state::Pair;
 use crate::rules::edge::Branch;
+use crate::rules::outcome::{EndVm, FailurePhase, FailurePoint};
 use crate::wire::action::Action;
 use crate::wire::set::ActionSet;
 use crate::wire::set::VmStateSet;
@@ -242,11 +243,15 @@ impl Action {
                 let Some(at) = Pair::from_index(index) else {
                     continue;
                 };
-                for edge in action
-                    .edges()
-                    .iter()
-                    .filter(|e| !e.api && !e.end && e.from == at.task)
-                {
+                for edge in action.edges().iter().filter(|e| {
+                    !e.api
+                        && !e.end
+                        && e.from == at.task
+                        && VmState::ALL.iter().any(|start| {
+                            e.starts.contains(*start)
+                                && action.in_flight_from(*start, at.vm, at.task)
+                        })
+                }) {
                     let next = Pair {
                         vm: edge.vm.unwrap_or(at.vm),
                         task: edge.to,
@@ -258,6 +263,87 @@ impl Action {
             }
         }
         from == to || bits::get(&seen, to.index())
+    }
+
+    /// Every (vm_state, task_state) a failure of the action started from
+    /// `start` can leave, with the failure row that leaves it: each row of
+    /// [`Action::failure_phases`] for `start`, at every state where the
+    /// action can be at that point (the API call: `start` itself, when the
+    /// action accepts it). Repeats are possible (two rows can leave the
+    /// same pair). Empty when the action does not accept `start`.
+    ///
+    /// ```
+    /// use nova_states::{Action, TaskState, VmState};
+    /// // A snapshot never fails into ERROR.
+    /// assert!(Action::Snapshot
+    ///     .failure_ends(VmState::Active)
+    ///     .all(|(pair, _)| pair.vm == VmState::Active));
+    /// // An unshelve of an offloaded server can leave ERROR with its task.
+    /// assert!(Action::Unshelve
+    ///     .failure_ends(VmState::ShelvedOffloaded)
+    ///     .any(|(pair, _)| pair.vm == VmState::Error && pair.task == Some(TaskState::Unshelving)));
+    /// ```
+    pub fn failure_ends(
+        self,
+        start: VmState,
+    ) -> impl Iterator<Item = (Pair, &'static FailurePhase)> {
+        let action = self;
+        let accepted = self.starts().contains(start);
+        action
+            .failure_phases()
+            .iter()
+            .filter(move |row| accepted && row.starts.contains(start))
+            .flat_map(move |row| {
+                VmState::ALL
+                    .into_iter()
+                    .filter(move |vm| match row.at {
+                        FailurePoint::Api => *vm == start,
+                        FailurePoint::At(task) => action.in_flight_from(start, *vm, Some(task)),
+                        FailurePoint::NoTask => action.in_flight_from(start, *vm, None),
+                    })
+                    .flat_map(move |vm| {
+                        row.ends.iter().map(move |end| {
+                            let pair = Pair {
+                                vm: end.vm_from(vm),
+                                task: end.task,
+                            };
+                            (pair, row)
+                        })
+                    })
+            })
+    }
+
+    /// Whether a failure of the action started from `start` can leave
+    /// `to`: the same as `self.failure_ends(start).any(|(p, _)| p == to)`,
+    /// without walking every end.
+    ///
+    /// ```
+    /// use nova_states::{Action, Pair, TaskState, VmState};
+    /// let error = Pair { vm: VmState::Error, task: None };
+    /// assert!(Action::Rebuild.can_fail_to(VmState::Active, error));
+    /// assert!(!Action::Snapshot.can_fail_to(VmState::Active, error));
+    /// ```
+    pub fn can_fail_to(self, start: VmState, to: Pair) -> bool {
+        if !self.starts().contains(start) {
+            return false;
+        }
+        self.failure_phases().iter().any(|row| {
+            row.starts.contains(start)
+                && row.ends.iter().any(|end| {
+                    end.task == to.task
+                        && match (end.vm, row.at) {
+                            (EndVm::Start, FailurePoint::Api) => to.vm == start,
+                            (EndVm::Is(vm), FailurePoint::Api) => vm == to.vm,
+                            (EndVm::Start, at) => self.in_flight_from(start, to.vm, at.task()),
+                            (EndVm::Is(vm), at) => {
+                                vm == to.vm
+                                    && VmState::ALL
+                                        .iter()
+                                        .any(|v| self.in_flight_from(start, *v, at.task()))
+                            }
+                        }
+                })
+        })
     }
 
     /// The first task_state the API writes, if any.

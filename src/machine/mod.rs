@@ -17,4 +17,4 @@ pub(crate) mod wait;
 pub use explore::{all_events, legal_edges, reachable_from_build, StateSet};
 pub use relation::{apply, Event, TransitionError};
 pub use state::{Pair, ServerState};
-pub use wait::WaitFor;
+pub use wait::{Verdict, WaitFor};

@@ -16,9 +16,9 @@
 //! edges ([`Action::in_flight`], [`Action::outcome`]).
 
 use crate::machine::state::ServerState;
-use crate::rules::compute::{restart_decision, sync_decision, SyncDecision};
+use crate::rules::compute::{restart_decision, restart_failure, sync_decision, SyncDecision};
 use crate::rules::edge::Edge;
-use crate::rules::outcome::FailureEffect;
+use crate::rules::outcome::{FailurePhase, FailurePoint};
 use crate::rules::rejection::Rejection;
 use crate::wire::action::Action;
 use crate::wire::power::PowerState;
@@ -39,12 +39,15 @@ pub enum Event {
         /// Index into its edges.
         edge: u8,
     },
-    /// The action in flight fails with this effect.
+    /// The action fails at one of its failure points and leaves one of
+    /// the states Nova's code leaves there.
     Fail {
-        /// The action in flight.
+        /// The action.
         action: Action,
-        /// One of [`Action::failures`].
-        effect: FailureEffect,
+        /// Index into [`Action::failure_phases`].
+        phase: u8,
+        /// Index into that phase's `ends`.
+        end: u8,
     },
     /// The power sync reads this power state from the hypervisor.
     PowerObserved(PowerState),
@@ -52,6 +55,10 @@ pub enum Event {
     ResetState(VmState),
     /// The compute service restarts; the hypervisor reports this power state.
     ComputeRestart(PowerState),
+    /// The compute service restarts and its own handling of the server
+    /// fails ([`restart_failure`](crate::rules::restart_failure): a VIF plug
+    /// or guest resume error, a re-run delete failing).
+    ComputeRestartFails(PowerState),
 }
 
 /// Why an event cannot happen in a state.
@@ -84,19 +91,26 @@ pub enum TransitionError {
         /// The state.
         state: ServerState,
     },
-    /// The action cannot fail that way.
-    #[error("{action} does not fail with: {}", effect.describe())]
+    /// The action has no such failure (no phase or no end with that index).
+    #[error("{action} has no failure end {end} at failure phase {phase}")]
     NoSuchFailure {
         /// The action.
         action: Action,
-        /// The effect asked for.
-        effect: FailureEffect,
+        /// The phase index asked for.
+        phase: u8,
+        /// The end index asked for.
+        end: u8,
     },
     /// The server is deleted: its row was destroyed at the end of the delete
     /// (nova/compute/manager.py:3399-3403), so the API answers 404 to
     /// anything asked of it.
     #[error("the server is deleted: the API no longer finds it (404)")]
     Gone,
+    /// A compute restart leaves nothing in this state to fail on its own
+    /// (it skips the server, finishes a deletion, errors a build or rebuild
+    /// out, or hands it to the action it re-runs).
+    #[error("a compute restart has nothing of its own to fail in state {0}")]
+    RestartCannotFail(ServerState),
     /// reset-state only accepts `active` and `error`
     /// (nova/api/openstack/compute/schemas/admin_actions.py:35-38).
     #[error("os-resetState accepts only active or error, not {0}")]
@@ -109,7 +123,8 @@ pub enum TransitionError {
 /// pre-empters, no image-create while any task runs, every reachable state
 /// projects to a known status, deleted is terminal, every success ends with
 /// no task, writes follow their chain and guards, error accepts only what
-/// Nova accepts from error, power observations never change vm_state) are
+/// Nova accepts from error, power observations never change vm_state,
+/// failures leave only what Nova's code leaves at that point) are
 /// written down with their named tests in `docs/invariants.md` and checked
 /// on every edge by the integration tests' `relation` module and the
 /// `events` fuzz target.
@@ -145,7 +160,7 @@ pub fn apply(state: ServerState, event: Event) -> Result<ServerState, Transition
             }
         }
         Event::Write { action, edge } => write(state, action, usize::from(edge)),
-        Event::Fail { action, effect } => fail(state, action, effect),
+        Event::Fail { action, phase, end } => fail(state, action, phase, end),
         Event::PowerObserved(observed) => Ok(observe(state, observed)),
         Event::ResetState(_) if matches!(state.vm, VmState::Deleted) => Err(TransitionError::Gone),
         Event::ResetState(vm) => match vm {
@@ -157,6 +172,9 @@ pub fn apply(state: ServerState, event: Event) -> Result<ServerState, Transition
             other => Err(TransitionError::ResetTarget(other)),
         },
         Event::ComputeRestart(driver) => Ok(restart_decision(state, driver).1),
+        Event::ComputeRestartFails(driver) => {
+            restart_failure(state, driver).ok_or(TransitionError::RestartCannotFail(state))
+        }
     }
 }
 
@@ -216,46 +234,49 @@ fn step(state: ServerState, edge: &Edge) -> ServerState {
 fn fail(
     state: ServerState,
     action: Action,
-    effect: FailureEffect,
+    phase: u8,
+    end: u8,
 ) -> Result<ServerState, TransitionError> {
-    if !action.failures().effects.contains(&effect) {
-        return Err(TransitionError::NoSuchFailure { action, effect });
-    }
-    if matches!(effect, FailureEffect::NoWrite) {
-        return accept_only(state, action);
-    }
-    // Unshelve leaves its task set on error only where the conductor finds
-    // the shelved image gone, at `unshelving` (conductor/manager.py:1041-1042).
-    let phase_ok = !matches!(effect, FailureEffect::ErrorKeepTask)
-        || matches!(state.task, Some(TaskState::Unshelving));
-    if !phase_ok || !action.in_flight(state.vm, state.task) {
+    let row = action.failure_phases().get(usize::from(phase));
+    let Some((row, left)) = row.and_then(|r| r.ends.get(usize::from(end)).map(|e| (r, e))) else {
+        return Err(TransitionError::NoSuchFailure { action, phase, end });
+    };
+    if matches!(row.at, FailurePoint::Api) {
+        accept_only(state, action)?;
+        if !row.starts.contains(state.vm) {
+            return Err(TransitionError::NotInFlight {
+                action,
+                to: left.task,
+                state,
+            });
+        }
+    } else if !fails_here(action, row, state) {
         return Err(TransitionError::NotInFlight {
             action,
-            to: None,
+            to: left.task,
             state,
         });
     }
-    Ok(match effect {
-        FailureEffect::ClearTask => ServerState {
-            task: None,
-            ..state
-        },
-        FailureEffect::Error => ServerState {
-            vm: VmState::Error,
-            task: None,
-            ..state
-        },
-        FailureEffect::ErrorKeepTask => ServerState {
-            vm: VmState::Error,
-            ..state
-        },
-        FailureEffect::LooksLikeSuccess => ServerState {
-            vm: VmState::Active,
-            task: None,
-            power: PowerState::Running,
-        },
-        FailureEffect::NoWrite => state,
+    Ok(ServerState {
+        vm: left.vm_from(state.vm),
+        task: left.task,
+        power: left.power.unwrap_or(state.power),
     })
+}
+
+/// Whether `action` can be at `row`'s failure point in `state`: the state
+/// shows the point's task_state and the action, started from one of the
+/// row's vm_states, can be in flight there.
+pub(crate) fn fails_here(action: Action, row: &FailurePhase, state: ServerState) -> bool {
+    let task = match row.at {
+        FailurePoint::Api => return false,
+        FailurePoint::At(task) => Some(task),
+        FailurePoint::NoTask => None,
+    };
+    state.task == task
+        && VmState::ALL.iter().any(|start| {
+            row.starts.contains(*start) && action.in_flight_from(*start, state.vm, task)
+        })
 }
 
 fn observe(state: ServerState, observed: PowerState) -> ServerState {

@@ -172,7 +172,7 @@ impl Pair {
     /// // No build takes an image.
     /// assert!(!Pair { vm: VmState::Building, task: uploading }.is_possible());
     /// let possible = (0..Pair::COUNT).filter_map(Pair::from_index).filter(|p| p.is_possible());
-    /// assert_eq!(possible.count(), 130);
+    /// assert_eq!(possible.count(), 147);
     /// ```
     pub fn is_possible(self) -> bool {
         bits::get(&POSSIBLE, self.index())

@@ -1,12 +1,12 @@
 //! What a client should wait for after starting an action: the statuses
 //! that mean "still in progress", "done" and "failed", derived from the
-//! action's edges and failure effects (never hand-listed).
+//! action's edges and its failure rows (never hand-listed), and a verdict
+//! on an observed (vm_state, task_state).
 
-use crate::rules::outcome::FailureEffect;
+use crate::machine::state::Pair;
 use crate::rules::projection::status;
 use crate::wire::action::Action;
 use crate::wire::set::StatusSet;
-use crate::wire::status::ServerStatus;
 use crate::wire::task::TaskState;
 use crate::wire::vm::VmState;
 
@@ -14,7 +14,12 @@ use crate::wire::vm::VmState;
 ///
 /// A status can be in more than one set: then the status alone does not
 /// tell, and the client must look at `task_state` (null once the action has
-/// ended) and at `fault`. [`WaitFor::ambiguous`] lists them.
+/// ended) and at `fault`. [`WaitFor::ambiguous`] lists them, and
+/// [`WaitFor::verdict`] reads the two state fields.
+///
+/// A failure can also leave the task set with nothing to finish it (the
+/// API's write not undone when its cast fails, an exception swallowed):
+/// [`WaitFor::may_stall`] says so, and a client should not wait for ever.
 ///
 /// ```
 /// use nova_states::{Action, ServerStatus, VmState, WaitFor};
@@ -38,8 +43,33 @@ pub struct WaitFor {
     pub in_progress: StatusSet,
     /// Statuses of the end states (task_state null).
     pub done: StatusSet,
-    /// Statuses a failure leaves (task_state null, or vm_state error).
+    /// Statuses a failure can leave (from [`Action::failure_phases`]),
+    /// except a task left set where the action can be in flight, which
+    /// looks like progress (see `may_stall`).
     pub failed: StatusSet,
+    /// Whether a failure can leave a task_state that nothing will finish
+    /// (the API's write not undone, an exception swallowed or not
+    /// reverted, or vm_state error with the task kept): the task may never
+    /// end, and only a new request, reset-state or a compute restart moves
+    /// the server on.
+    pub may_stall: bool,
+}
+
+/// What an observed (vm_state, task_state) says about an action started
+/// from a known vm_state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Verdict {
+    /// The action can be in flight here (a task that a failure left set
+    /// looks the same: see [`WaitFor::may_stall`]).
+    InProgress,
+    /// One of the action's success ends.
+    Done,
+    /// Only a failure of the action leaves this.
+    Failed,
+    /// Both a success end and a failure end: look at `fault`.
+    DoneOrFailed,
+    /// Neither: another operation moved the server.
+    Other,
 }
 
 impl WaitFor {
@@ -61,39 +91,35 @@ impl WaitFor {
     /// ```
     pub fn new(action: Action, start: VmState) -> WaitFor {
         let mut in_progress = StatusSet::EMPTY;
-        let mut failed = StatusSet::EMPTY;
         for vm in VmState::ALL {
             for task in TaskState::ALL_OR_NULL {
-                if !action.in_flight_from(start, vm, task) {
-                    continue;
-                }
-                in_progress = in_progress.with(status(vm, task));
-                for effect in action.failures().effects {
-                    let left = match effect {
-                        FailureEffect::ClearTask => Some(status(vm, None)),
-                        FailureEffect::Error => Some(ServerStatus::Error),
-                        FailureEffect::ErrorKeepTask => Some(status(VmState::Error, task)),
-                        FailureEffect::LooksLikeSuccess => Some(ServerStatus::Active),
-                        FailureEffect::NoWrite => None,
-                    };
-                    if let Some(left) = left {
-                        failed = failed.with(left);
-                    }
+                if action.in_flight_from(start, vm, task) {
+                    in_progress = in_progress.with(status(vm, task));
                 }
             }
         }
-        let ends = action.outcome(start);
-        let done = ends.iter().map(|vm| status(vm, None)).collect();
-        if !ends.is_empty() && action.failures().effects.contains(&FailureEffect::NoWrite) {
-            // The request itself fails; the state stays as it was.
-            failed = failed.with(status(start, None));
+        let mut failed = StatusSet::EMPTY;
+        let mut may_stall = false;
+        for (pair, row) in action.failure_ends(start) {
+            may_stall |= row.may_stall();
+            // A task left set where the action can be in flight looks like
+            // progress: that is `may_stall`, not a failed status.
+            if pair.task.is_none() || !action.in_flight_from(start, pair.vm, pair.task) {
+                failed = failed.with(status(pair.vm, pair.task));
+            }
         }
+        let done = action
+            .outcome(start)
+            .iter()
+            .map(|vm| status(vm, None))
+            .collect();
         WaitFor {
             action,
             start,
             in_progress,
             done,
             failed,
+            may_stall,
         }
     }
 
@@ -104,16 +130,54 @@ impl WaitFor {
     /// ```
     /// use nova_states::{Action, ServerStatus, VmState, WaitFor};
     ///
-    /// // A stop from ERROR shows ERROR while it runs and after it fails.
+    /// // A stop from ERROR shows ERROR while it runs and after it fails;
+    /// // and a stop whose final save fails writes the stopped state all the
+    /// // same (the failed save's fields stay dirty and the revert writes
+    /// // them, nova/objects/instance.py:885-897), so SHUTOFF is no proof of
+    /// // success either.
     /// let w = WaitFor::new(Action::Stop, VmState::Error);
-    /// assert_eq!(w.ambiguous().iter().collect::<Vec<_>>(), [ServerStatus::Error]);
-    /// // A resize's statuses tell on their own.
-    /// assert!(WaitFor::new(Action::Resize, VmState::Active).ambiguous().is_empty());
+    /// assert_eq!(
+    ///     w.ambiguous().iter().collect::<Vec<_>>(),
+    ///     [ServerStatus::Error, ServerStatus::Shutoff]
+    /// );
+    /// // A resize whose final save fails shows VERIFY_RESIZE too (the
+    /// // revert writes the dirty resized state): only the fault tells.
+    /// let resize = WaitFor::new(Action::Resize, VmState::Active);
+    /// assert_eq!(resize.ambiguous().iter().collect::<Vec<_>>(), [ServerStatus::VerifyResize]);
     /// ```
     pub fn ambiguous(&self) -> StatusSet {
         self.done
             .intersection(self.failed)
             .union(self.done.intersection(self.in_progress))
             .union(self.failed.intersection(self.in_progress))
+    }
+
+    /// What an observed (vm_state, task_state) means for the action. A
+    /// task left set by a failure where the action is never in flight (an
+    /// unshelve whose image is gone: vm_state error, task_state
+    /// `unshelving` kept) is [`Verdict::Failed`], not in progress.
+    ///
+    /// ```
+    /// use nova_states::machine::Verdict;
+    /// use nova_states::{Action, TaskState, VmState, WaitFor};
+    /// let w = WaitFor::new(Action::Unshelve, VmState::ShelvedOffloaded);
+    /// let running = w.verdict(VmState::ShelvedOffloaded, Some(TaskState::Unshelving));
+    /// let failed = w.verdict(VmState::Error, Some(TaskState::Unshelving));
+    /// assert_eq!((running, failed), (Verdict::InProgress, Verdict::Failed));
+    /// assert_eq!(w.verdict(VmState::Active, None), Verdict::DoneOrFailed);
+    /// ```
+    pub fn verdict(&self, vm: VmState, task: Option<TaskState>) -> Verdict {
+        let (action, start) = (self.action, self.start);
+        if task.is_some() && action.in_flight_from(start, vm, task) {
+            return Verdict::InProgress;
+        }
+        let done = task.is_none() && action.outcome(start).contains(vm);
+        let failed = action.can_fail_to(start, Pair { vm, task });
+        match (done, failed) {
+            (true, true) => Verdict::DoneOrFailed,
+            (true, false) => Verdict::Done,
+            (false, true) => Verdict::Failed,
+            (false, false) => Verdict::Other,
+        }
     }
 }

@@ -3,11 +3,22 @@
 //! Polling skips states, so a step from one observation to the next is
 //! legal when the new (vm_state, task_state) pair is reachable from the
 //! previous one through the relation ([`crate::apply`]) without an admin's
-//! reset-state; a step that only reset-state explains (to active or error
-//! with no task) is reported as [`Action::ResetState`]. Reachability is a
-//! table generated from the relation (`src/machine/reach_table.rs`, written
-//! by `cargo xtask codegen`), so each step costs a few
-//! instructions, allocates nothing and needs no I/O.
+//! reset-state. Reachability is a table generated from the relation
+//! (`src/machine/reach_table.rs`, written by `cargo xtask codegen`), so
+//! the check costs a few instructions, allocates nothing and needs no I/O.
+//!
+//! Reachability alone cannot single out an admin's reset-state: a DELETE
+//! is accepted in every state and its failure puts the server in error
+//! (nova/compute/manager.py:3434-3445), from where it can become active
+//! again, so (active, null) and (error, null) are reachable from every
+//! pair of a server that exists (docs/invariants.md, "How much the
+//! relation says"). So each step is also explained: by the operations in
+//! flight before it, ending where the step ends (success, or a failure
+//! their rows list), or by one operation the previous state accepts, run
+//! to its end or to one of its failures. A step to active or error with no
+//! task that no operation explains that way, but reset-state does, is
+//! reported as [`Action::ResetState`] ([`StepKind::Jumped`]): one admin
+//! reset, or several operations between two polls.
 //!
 //! The validator also names the operation(s) that explain each step and the
 //! phase reached, and flags what Nova never produces: a vm × task pair
@@ -369,27 +380,42 @@ impl Validator {
                 Ok(self.step(index, StepKind::Progress, pair, new))
             }
             (Some(_), None) => {
-                let ended = self.current;
+                // The operations in flight that can end here (by success or
+                // by one of their failures); else one the previous state
+                // accepts, run to its end or a failure (a delete that
+                // pre-empted the task and failed); else only a reset.
+                let ended = self
+                    .current
+                    .iter()
+                    .filter(|a| ends_at(*a, prev, pair))
+                    .fold(ActionSet::EMPTY, |set, a| set.with(a));
+                let (kind, ops, new) = if !ended.is_empty() {
+                    (StepKind::Ended, ended, false)
+                } else {
+                    let fresh = completing(prev, pair);
+                    if fresh == RESET_ONLY {
+                        (StepKind::Jumped, fresh, true)
+                    } else if fresh.is_empty() {
+                        (StepKind::Ended, self.current, false)
+                    } else {
+                        (StepKind::Ended, fresh, false)
+                    }
+                };
                 self.prev = Some(pair);
                 self.current = ActionSet::EMPTY;
                 self.start = None;
                 Ok(Step {
                     index,
-                    kind: StepKind::Ended,
-                    operations: ended,
+                    kind,
+                    operations: ops,
                     phase: None,
-                    new_operation: false,
+                    new_operation: new,
                 })
             }
             (None, None) => {
                 // Whole operations between polls: those accepted at prev
-                // that can end in this vm_state.
-                let ops = Action::ALL
-                    .iter()
-                    .filter(|a| {
-                        a.accepts(prev.vm, None, true) && a.outcome(prev.vm).contains(pair.vm)
-                    })
-                    .fold(ActionSet::EMPTY, |set, a| set.with(*a));
+                // that can end here, by success or by a failure.
+                let ops = completing(prev, pair);
                 self.prev = Some(pair);
                 self.current = ActionSet::EMPTY;
                 self.start = None;
@@ -514,6 +540,31 @@ impl Validator {
             new_operation: new,
         }
     }
+}
+
+/// An admin's reset-state alone.
+const RESET_ONLY: ActionSet = ActionSet::EMPTY.with(Action::ResetState);
+
+/// Whether `action` started from `start` can be left at `to`: its success
+/// end (task null), or one of its failure ends.
+fn can_leave(action: Action, start: VmState, to: Pair) -> bool {
+    (to.task.is_none() && action.outcome(start).contains(to.vm)) || action.can_fail_to(start, to)
+}
+
+/// Whether `action`, in flight at `from` (from some start), can end at `to`.
+fn ends_at(action: Action, from: Pair, to: Pair) -> bool {
+    VmState::ALL.iter().any(|start| {
+        action.in_flight_from(*start, from.vm, from.task) && can_leave(action, *start, to)
+    })
+}
+
+/// The operations `from` accepts that, run to their end or to one of
+/// their failures, leave `to`.
+fn completing(from: Pair, to: Pair) -> ActionSet {
+    Action::ALL
+        .iter()
+        .filter(|a| a.accepts(from.vm, from.task, true) && can_leave(**a, from.vm, to))
+        .fold(ActionSet::EMPTY, |set, a| set.with(*a))
 }
 
 /// Of `candidates`, those the previous pair could have started.

@@ -87,6 +87,19 @@ pub const fn sync_decision(
 
 /// What a compute restart does with a server left in a state
 /// (nova/compute/manager.py:1011-1271, checks in Nova's order).
+///
+/// `_init_instance` only sees servers whose `host` is this compute host
+/// (manager.py:1020-1026; the model has no host). A `scheduling` row has
+/// no host (the build is not on a host yet, or a reschedule nulled it,
+/// manager.py:2535-2537): it is `_error_out_instances_whose_build_was_interrupted`
+/// that puts such a build in error, when placement holds its allocation on
+/// this node (manager.py:1650-1651, 1663-1749), with the same end as
+/// [`RestartDecision::BuildToError`]. The task_states `_init_instance` has
+/// no branch for (image_backup, updating_password, the resize_* tasks but
+/// resize_prep and resize_migrating, suspending, resuming, rescuing,
+/// unrescuing, soft-deleting, restoring, the shelving tasks, unshelving;
+/// pausing and unpausing when the guest is not running) are left as they
+/// are ([`RestartDecision::Nothing`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RestartDecision {
     /// Skipped: soft-deleted, or error outside resize_migrating/deleting (:1032-1038).
@@ -259,4 +272,36 @@ pub const fn restart_decision(
         return (R::RevertMigration, cleared);
     }
     (R::Nothing, same)
+}
+
+/// What a compute restart leaves when its own handling of the server fails
+/// (`None`: nothing that fails is left to the restart itself).
+///
+/// - Every server that reaches the tail of `_init_instance` (those with no
+///   branch, the cleared image and resize_prep tasks, a reboot found running
+///   and set active, a crashed migration before its revert) has its VIFs
+///   plugged; `VirtualInterfacePlugException` sets vm_state error and keeps
+///   the task as it is then (manager.py:1197-1212). A guest that should run
+///   and does not, with `resume_guests_state_on_host_boot`, ends the same
+///   way when resuming it fails (manager.py:1260-1293).
+/// - A delete re-run that fails sets vm_state error without clearing the
+///   task: `deleting` stays (manager.py:1093-1108).
+/// - The retried reboot, stop, start and unpause fail as those actions do
+///   (their rows in [`Action::failure_phases`](crate::Action::failure_phases));
+///   the restart returns before the tail for them.
+pub const fn restart_failure(state: ServerState, driver: PowerState) -> Option<ServerState> {
+    let (decision, after) = restart_decision(state, driver);
+    let task = match decision {
+        RestartDecision::Nothing => state.task,
+        RestartDecision::ClearTask | RestartDecision::ToActive => None,
+        // The VIFs are plugged before the revert (1197-1212, 1228-1258).
+        RestartDecision::RevertMigration => state.task,
+        RestartDecision::Rerun if matches!(state.task, Some(TaskState::Deleting)) => state.task,
+        _ => return None,
+    };
+    Some(ServerState {
+        vm: VmState::Error,
+        task,
+        power: after.power,
+    })
 }

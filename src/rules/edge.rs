@@ -50,12 +50,16 @@ pub enum Branch {
     PowerShutdown,
     /// Confirm when the stored power_state is not SHUTDOWN.
     PowerNotShutdown,
-    /// A build rescheduled to another host after a failure there.
+    /// A build or a resize rescheduled to another host after a failure
+    /// there.
     Reschedule,
     /// A rebuilt build whose networks were already allocated.
     NetworkAllocated,
-    /// Cross-cell resize revert, finished in one guarded save.
+    /// A cross-cell resize (its revert finished in one guarded save, the
+    /// server not stopped before).
     CrossCell,
+    /// Cross-cell resize revert of a server that was stopped before.
+    CrossCellWasStopped,
     /// reset_state to `active`.
     ResetActive,
     /// reset_state to `error`.
@@ -89,9 +93,10 @@ impl Branch {
             Branch::WasNotStopped => "server was not stopped before the resize",
             Branch::PowerShutdown => "stored power_state is SHUTDOWN",
             Branch::PowerNotShutdown => "stored power_state is not SHUTDOWN",
-            Branch::Reschedule => "build rescheduled",
+            Branch::Reschedule => "rescheduled to another host",
             Branch::NetworkAllocated => "reschedule with networks already allocated",
             Branch::CrossCell => "cross-cell resize",
+            Branch::CrossCellWasStopped => "cross-cell resize, server was stopped before",
             Branch::ResetActive => "reset to active",
             Branch::ResetError => "reset to error",
         }

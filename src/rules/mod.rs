@@ -5,7 +5,8 @@
 //!   the `?status=` list filter ([`status`], [`ListFilter`]);
 //! - one row per [`Action`](crate::Action): its precondition, REST words,
 //!   HTTP request, 409 word, every task_state write ([`Edge`]) with its
-//!   [`Guard`] and [`Branch`], its [`Failures`] and, for image-taking
+//!   [`Guard`] and [`Branch`], its failures point by point
+//!   ([`FailurePhase`]) and, for image-taking
 //!   actions, where each [`Driver`] captures the disk; read through the
 //!   accessors on `Action` ([`Action::check`](crate::Action::check),
 //!   [`Action::edges`](crate::Action::edges), ...);
@@ -25,9 +26,11 @@ pub(crate) mod rejection;
 pub(crate) mod spec;
 
 pub use actions::power::ALLOW_REBOOT;
-pub use compute::{restart_decision, sync_decision, RestartDecision, SyncDecision};
+pub use compute::{
+    restart_decision, restart_failure, sync_decision, RestartDecision, SyncDecision,
+};
 pub use edge::{Branch, Edge, Guard};
-pub use outcome::{DiskCapture, Driver, FailureEffect, Failures};
+pub use outcome::{DiskCapture, Driver, EndVm, FailureEnd, FailurePhase, FailurePoint, Mechanism};
 pub use preflight::{status_query, MicroversionRule, StatusQuery, MICROVERSION_RULES};
 pub use preflight::{
     Accepted, Facts, HostCheck, HostRule, HostStatus, LockRule, LockWording, MigrationStatus,

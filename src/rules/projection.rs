@@ -323,8 +323,10 @@ impl ServerStatus {
 pub struct ListFilter {
     /// `vm_state IN (...)`.
     pub vm_states: VmStateSet,
-    /// `task_state IN (...)`, or `None` when Nova applies no task filter.
-    /// A task filter never matches a null task_state (SQL `IN`).
+    /// `task_state IN (...)`, or `None` when Nova applies no task filter
+    /// (a requested status is a vm_state's default, or Nova refuses the
+    /// query and builds no filter at all: [`ListFilter::is_rejected`]). A
+    /// task filter never matches a null task_state (SQL `IN`).
     pub task_states: Option<TaskStateSet>,
 }
 
@@ -374,7 +376,14 @@ impl ListFilter {
         }
         ListFilter {
             vm_states,
-            task_states: if any_default { None } else { Some(task_states) },
+            // No status matched: Nova builds no filter at all (it refuses
+            // the query, see `is_rejected`), so there is no task filter
+            // either, not an empty one.
+            task_states: if any_default || vm_states.is_empty() {
+                None
+            } else {
+                Some(task_states)
+            },
         }
     }
 

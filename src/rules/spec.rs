@@ -10,7 +10,7 @@
 
 use crate::rules::actions;
 use crate::rules::edge::Edge;
-use crate::rules::outcome::{self, DiskCapture, Driver, Failures};
+use crate::rules::outcome::{self, DiskCapture, Driver, FailurePhase};
 use crate::rules::preflight::{HostRule, LockRule, Policy, Versions};
 use crate::rules::rejection::{RejectedField, Rejection};
 use crate::wire::action::Action;
@@ -36,8 +36,9 @@ pub(crate) struct ActionSpec {
     pub(crate) refused_with: Option<u16>,
     /// Every task_state write on its success paths, all branches.
     pub(crate) edges: &'static [Edge],
-    /// How it fails.
-    pub(crate) failures: Failures,
+    /// How it fails, point by point: for the API call and for each
+    /// task_state it writes, every state a failure there can leave.
+    pub(crate) failure_phases: &'static [FailurePhase],
     /// For image-taking actions, its (pending-upload, uploading) task
     /// states, from which [`Action::disk_capture`] derives each driver's
     /// capture point.
@@ -306,20 +307,28 @@ impl Action {
         self.spec().edges
     }
 
-    /// How a failure of the action ends.
-    ///
-    /// # Examples
+    /// How the action fails, point by point: for the API call and for each
+    /// task_state the action writes, every (vm_state, task_state) a failure
+    /// there can leave, with its mechanism and the line where Nova decides
+    /// it (see [`FailurePhase`] for what is not listed). Empty for actions
+    /// that write no state.
     ///
     /// ```
-    /// use nova_states::rules::FailureEffect;
-    /// use nova_states::Action;
-    ///
-    /// assert_eq!(Action::Stop.failures().effects, [FailureEffect::ClearTask]);
-    /// // A failed build leaves the server in error.
-    /// assert_eq!(Action::Create.failures().effects, [FailureEffect::Error]);
+    /// use nova_states::rules::{FailurePoint, Mechanism};
+    /// use nova_states::{Action, TaskState};
+    /// // A snapshot never fails into ERROR: at every phase it clears its
+    /// // task, or leaves it set.
+    /// assert!(Action::Snapshot
+    ///     .failure_phases()
+    ///     .iter()
+    ///     .all(|p| p.ends.iter().all(|e| e.vm == nova_states::rules::EndVm::Start)));
+    /// // Its API write is not undone when the cast fails.
+    /// let api = Action::Snapshot.failure_phases()[0];
+    /// assert_eq!((api.at, api.mechanism), (FailurePoint::Api, Mechanism::ApiWriteNotUndone));
+    /// assert_eq!(api.ends[0].task, Some(TaskState::ImageSnapshotPending));
     /// ```
-    pub const fn failures(self) -> Failures {
-        self.spec().failures
+    pub const fn failure_phases(self) -> &'static [FailurePhase] {
+        self.spec().failure_phases
     }
 
     /// Where the guest disk has been captured, for image-taking actions

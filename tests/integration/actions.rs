@@ -3,12 +3,13 @@
 //! the power sync and restart recovery; and the small set types the
 //! preconditions are made of (`TaskFilter`, `ALLOW_REBOOT`, `ActionSet`).
 
-use nova_states::machine::reachable_from_build;
+use nova_states::machine::{all_events, reachable_from_build};
 use nova_states::rules::{
-    restart_decision, sync_decision, FailureEffect, RestartDecision, SyncDecision, ALLOW_REBOOT,
+    restart_decision, restart_failure, sync_decision, FailurePoint, RestartDecision, SyncDecision,
+    ALLOW_REBOOT,
 };
 use nova_states::{
-    apply, Action, ActionSet, Event, PowerState, RejectedField, ServerState, ServerStatus,
+    apply, Action, ActionSet, Event, Pair, PowerState, RejectedField, ServerState, ServerStatus,
     TaskFilter, TaskState, TransitionError, VmState, WaitFor,
 };
 
@@ -805,6 +806,53 @@ fn init_instance(
     (R::Nothing, vm, task)
 }
 
+/// What `_init_instance` leaves when its own handling fails, restated:
+/// the VIF plug at the tail (manager.py:1197-1212) under the task as it is
+/// then, or a re-run delete failing (1093-1108); nothing for the branches
+/// that return before the tail (skipped, deleted, build or rebuild errored
+/// out, a retried reboot, stop, start or unpause).
+fn init_instance_fails(
+    vm: VmState,
+    task: Option<TaskState>,
+    driver: PowerState,
+) -> Option<(VmState, Option<TaskState>)> {
+    use RestartDecision as R;
+    let (decision, _, after) = init_instance(vm, task, driver);
+    match decision {
+        R::Nothing | R::ClearTask | R::ToActive => Some((VmState::Error, after)),
+        R::RevertMigration => Some((VmState::Error, task)),
+        R::Rerun if task == Some(TaskState::Deleting) => Some((VmState::Error, task)),
+        R::Skip | R::CompleteDeletion | R::BuildToError | R::RebuildToError | R::Rerun => None,
+        R::RetryReboot => None,
+    }
+}
+
+#[test]
+fn restart_failure_agrees_with_init_instance_restated_for_every_state() {
+    for s in ServerState::all() {
+        for driver in PowerState::ALL {
+            let got = restart_failure(s, driver).map(|n| (n.vm, n.task));
+            assert_eq!(
+                got,
+                init_instance_fails(s.vm, s.task, driver),
+                "{s:?} with the hypervisor saying {driver:?}"
+            );
+        }
+    }
+    // A backup left by a crash stays; the VIF plug failing puts it in
+    // error with its task: nothing of Nova's clears that but reset-state
+    // or delete.
+    let backup = state(VmState::Active, Some(TaskState::ImageBackup));
+    assert_eq!(
+        restart_decision(backup, PowerState::Running).0,
+        RestartDecision::Nothing
+    );
+    assert_eq!(
+        restart_failure(backup, PowerState::Running),
+        Some(state(VmState::Error, Some(TaskState::ImageBackup)))
+    );
+}
+
 #[test]
 fn restart_agrees_with_init_instance_restated_for_every_state() {
     let mut checked = 0;
@@ -825,38 +873,50 @@ fn restart_agrees_with_init_instance_restated_for_every_state() {
     assert_eq!(checked, ServerState::all().count() * PowerState::ALL.len());
 }
 
+fn fail(action: Action, phase: u8, end: u8) -> Event {
+    Event::Fail { action, phase, end }
+}
+
 #[test]
 fn failures_follow_the_action() {
+    // Resize: the API's write kept (the cast failed), then the conductor
+    // finding no host puts the task back.
     let s = apply(state(VmState::Active, None), Event::Accept(Action::Resize)).unwrap();
-    let back = apply(
-        s,
-        Event::Fail {
-            action: Action::Resize,
-            effect: FailureEffect::ClearTask,
-        },
-    )
-    .unwrap();
+    let back = apply(s, fail(Action::Resize, 2, 0)).unwrap();
     assert_eq!(back, state(VmState::Active, None));
+    // No such row, no such end.
     assert!(matches!(
-        apply(
-            s,
-            Event::Fail {
-                action: Action::Resize,
-                effect: FailureEffect::LooksLikeSuccess
-            }
-        ),
+        apply(s, fail(Action::Resize, 200, 0)),
         Err(TransitionError::NoSuchFailure { .. })
     ));
     assert!(matches!(
-        apply(
-            s,
-            Event::Fail {
-                action: Action::Pause,
-                effect: FailureEffect::ClearTask
-            }
-        ),
+        apply(s, fail(Action::Resize, 0, 7)),
+        Err(TransitionError::NoSuchFailure { .. })
+    ));
+    // Pause is not in flight in resize_prep.
+    assert!(matches!(
+        apply(s, fail(Action::Pause, 1, 0)),
         Err(TransitionError::NotInFlight { .. })
     ));
+    // A resize_prep failure is never the ERROR of resize_finish's rows:
+    // every end a Fail takes from resize_prep is one of that phase's.
+    for e in all_events() {
+        if let (
+            Event::Fail {
+                action: Action::Resize,
+                phase,
+                ..
+            },
+            Ok(_),
+        ) = (e, apply(s, e))
+        {
+            let at = Action::Resize.failure_phases()[usize::from(phase)].at;
+            assert!(
+                matches!(at, FailurePoint::At(TaskState::ResizePrep)),
+                "{e:?} applies in {s}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -961,4 +1021,25 @@ fn action_set_algebra() {
 
     assert_eq!(format!("{two:?}"), "{Pause, Unpause}");
     assert_eq!(format!("{:?}", ActionSet::EMPTY), "{}");
+}
+
+/// `can_fail_to` is `failure_ends` without the walk: the same answer for
+/// every action, start and pair.
+#[test]
+fn can_fail_to_agrees_with_failure_ends() {
+    for action in Action::ALL {
+        for start in VmState::ALL {
+            let ends: Vec<Pair> = action.failure_ends(start).map(|(p, _)| p).collect();
+            for i in 0..Pair::COUNT {
+                let Some(to) = Pair::from_index(i) else {
+                    continue;
+                };
+                assert_eq!(
+                    action.can_fail_to(start, to),
+                    ends.contains(&to),
+                    "{action} from {start} to {to:?}"
+                );
+            }
+        }
+    }
 }

@@ -13,7 +13,6 @@
 
 use std::collections::HashSet;
 
-use nova_states::rules::FailureEffect;
 use nova_states::wire::Found;
 use nova_states::{
     apply, Action, Event, Field, Inconsistency, ParseError, PowerState, RejectedField,
@@ -873,8 +872,8 @@ fn write(action: Action, edge: u8) -> Event {
     Event::Write { action, edge }
 }
 
-fn fail(action: Action, effect: FailureEffect) -> Event {
-    Event::Fail { action, effect }
+fn fail(action: Action, phase: u8, end: u8) -> Event {
+    Event::Fail { action, phase, end }
 }
 
 fn illegal_sequences() -> Vec<(ServerState, Vec<Event>, Refusal)> {
@@ -1029,25 +1028,14 @@ fn illegal_sequences() -> Vec<(ServerState, Vec<Event>, Refusal)> {
         (active, vec![write(A::Snapshot, u8::MAX)], R::NoSuchEdge),
         (
             active,
-            vec![
-                Accept(A::Resize),
-                fail(A::Resize, FailureEffect::LooksLikeSuccess),
-            ],
+            vec![Accept(A::Resize), fail(A::Resize, 0, 1)],
             R::NoSuchFailure,
         ),
+        (active, vec![fail(A::Stop, 9, 0)], R::NoSuchFailure),
+        (active, vec![fail(A::Pause, 1, 0)], R::NotInFlight),
         (
             active,
-            vec![fail(A::Stop, FailureEffect::Error)],
-            R::NoSuchFailure,
-        ),
-        (
-            active,
-            vec![fail(A::Pause, FailureEffect::ClearTask)],
-            R::NotInFlight,
-        ),
-        (
-            active,
-            vec![Accept(A::Pause), fail(A::Stop, FailureEffect::ClearTask)],
+            vec![Accept(A::Pause), fail(A::Stop, 1, 0)],
             R::NotInFlight,
         ),
         (
@@ -1098,7 +1086,7 @@ fn illegal_sequences() -> Vec<(ServerState, Vec<Event>, Refusal)> {
             vec![
                 Accept(A::Delete),
                 write(A::Delete, 1),
-                fail(A::AttachVolume, FailureEffect::NoWrite),
+                fail(A::Delete, 0, 0),
             ],
             R::Gone,
         ),
@@ -1190,8 +1178,8 @@ fn illegal_event_sequences_give_the_right_transition_error() {
                 *last == write(action, edge)
             }
             (Refusal::NotInFlight, TransitionError::NotInFlight { state, .. }) => state == s,
-            (Refusal::NoSuchFailure, TransitionError::NoSuchFailure { action, effect }) => {
-                *last == fail(action, effect)
+            (Refusal::NoSuchFailure, TransitionError::NoSuchFailure { action, phase, end }) => {
+                *last == fail(action, phase, end)
             }
             (Refusal::ResetTarget(vm), TransitionError::ResetTarget(got)) => vm == got,
             _ => false,

@@ -16,7 +16,7 @@
 
 use std::path::{Path, PathBuf};
 
-use nova_states::rules::FailureEffect;
+use nova_states::machine::all_events;
 use nova_states::{apply, Action, Event, PowerState, ServerState, TaskState, VmState};
 
 use crate::support::{fuzz_events, fuzz_parse, fuzz_trace, oracle};
@@ -110,7 +110,9 @@ enum Step {
     /// The action's write that leads to this task_state (first edge that
     /// applies and does).
     Write(Action, Option<TaskState>),
-    Fail(Action, FailureEffect),
+    /// A failure of the action that leaves this vm_state (`None`: the one
+    /// it has) and task_state (first failure row that applies and does).
+    Fail(Action, Option<VmState>, Option<TaskState>),
     Power(PowerState),
     Reset(VmState),
     Restart(PowerState),
@@ -141,7 +143,29 @@ fn resolve(steps: &[Step]) -> Vec<Event> {
                     })
                 })
                 .unwrap_or_else(|| panic!("{action} never writes {to:?}")),
-            Step::Fail(action, effect) => Event::Fail { action, effect },
+            Step::Fail(action, vm, task) => {
+                let fails: Vec<Event> = all_events()
+                    .filter(|e| matches!(e, Event::Fail { action: a, .. } if *a == action))
+                    .collect();
+                fails
+                    .iter()
+                    .copied()
+                    .find(|e| {
+                        apply(s, *e).is_ok_and(|n| n.vm == vm.unwrap_or(s.vm) && n.task == task)
+                    })
+                    // A failure the state refuses: keep the first to `task`.
+                    .or_else(|| {
+                        fails.iter().copied().find(|e| {
+                            let Event::Fail { phase, end, .. } = e else {
+                                return false;
+                            };
+                            action.failure_phases()[usize::from(*phase)].ends[usize::from(*end)]
+                                .task
+                                == task
+                        })
+                    })
+                    .unwrap_or_else(|| panic!("{action} never fails to {task:?}"))
+            }
             Step::Power(p) => Event::PowerObserved(p),
             Step::Reset(vm) => Event::ResetState(vm),
             Step::Restart(p) => Event::ComputeRestart(p),
@@ -228,7 +252,7 @@ fn scenarios() -> Vec<(&'static str, Vec<Step>)> {
                 A(X::SnapshotVolumeBacked),
                 W(X::Snapshot, Some(T::ImageSnapshot)),
                 A(X::Backup),
-                F(X::Snapshot, FailureEffect::ClearTask),
+                F(X::Snapshot, None, None),
                 A(X::Backup),
                 W(X::Backup, Some(T::ImagePendingUpload)),
                 A(X::Snapshot),
@@ -254,7 +278,7 @@ fn scenarios() -> Vec<(&'static str, Vec<Step>)> {
                 W(X::Pause, None),
                 P(PowerState::Shutdown),
                 W(X::Stop, None),
-                F(X::Stop, FailureEffect::ClearTask),
+                F(X::Stop, None, None),
                 R(V::Active),
             ]),
         ),
@@ -274,7 +298,8 @@ fn scenarios() -> Vec<(&'static str, Vec<Step>)> {
             "reboot_fails_looks_like_success",
             after_build(&[
                 A(X::RebootSoft),
-                F(X::RebootSoft, FailureEffect::LooksLikeSuccess),
+                W(X::RebootSoft, Some(T::RebootPending)),
+                F(X::RebootSoft, Some(V::Active), None),
                 A(X::RebootSoft),
                 C(PowerState::Shutdown),
             ]),
@@ -326,7 +351,7 @@ fn scenarios() -> Vec<(&'static str, Vec<Step>)> {
                 W(X::Shelve, Some(T::ShelvingImageUploading)),
                 W(X::Shelve, None),
                 A(X::Unshelve),
-                F(X::Unshelve, FailureEffect::ErrorKeepTask),
+                F(X::Unshelve, Some(V::Error), Some(T::Unshelving)),
                 C(PowerState::Shutdown),
                 R(V::Error),
             ]),
@@ -341,7 +366,7 @@ fn scenarios() -> Vec<(&'static str, Vec<Step>)> {
                 R(V::Active),
                 P(PowerState::Running),
                 C(PowerState::Running),
-                F(X::Delete, FailureEffect::Error),
+                F(X::Delete, Some(V::Error), None),
             ]),
         ),
         (
@@ -359,7 +384,7 @@ fn scenarios() -> Vec<(&'static str, Vec<Step>)> {
             after_build(&[
                 A(X::Rebuild),
                 W(X::Rebuild, Some(T::RebuildBlockDeviceMapping)),
-                F(X::Rebuild, FailureEffect::Error),
+                F(X::Rebuild, Some(V::Error), None),
                 A(X::Start),
                 A(X::Stop),
                 W(X::Stop, None),
@@ -401,7 +426,7 @@ fn scenarios() -> Vec<(&'static str, Vec<Step>)> {
                 W(X::Suspend, None),
                 P(PowerState::Running),
                 A(X::Resume),
-                F(X::Resume, FailureEffect::Error),
+                F(X::Resume, Some(V::Error), None),
                 A(X::RebootHard),
                 W(X::RebootHard, Some(T::RebootPendingHard)),
                 C(PowerState::Running),
@@ -427,7 +452,7 @@ fn scenarios() -> Vec<(&'static str, Vec<Step>)> {
                 A(X::TriggerCrashDump),
                 A(X::AttachVolume),
                 A(X::SnapshotVolumeBacked),
-                F(X::AttachVolume, FailureEffect::NoWrite),
+                F(X::Stop, None, None),
                 A(X::VolumeSnapshotCreate),
             ]),
         ),
@@ -439,7 +464,7 @@ fn scenarios() -> Vec<(&'static str, Vec<Step>)> {
                     edge: 0,
                 }),
                 W(X::Snapshot, Some(T::ImageUploading)),
-                F(X::Pause, FailureEffect::ClearTask),
+                F(X::Pause, None, None),
                 A(X::LiveMigrateAbort),
                 A(X::Start),
                 A(X::Unpause),

@@ -7,6 +7,8 @@
 //!   outcomes, waits, the power sync and restart recovery.
 //! - [`relation`]: the invariants of the transition relation, one named
 //!   test each (docs/invariants.md), and the exhaustive exploration.
+//! - [`failures`]: one named test per action and failure point, each with
+//!   the Nova line that decides it.
 //! - [`documents`]: reading real server documents (tests/data/corpus).
 //! - [`trace`]: the trajectory validator and the capture tracker.
 //! - [`bad_inputs`]: the catalogue of bad inputs, each with its exact
@@ -23,6 +25,7 @@ mod support;
 mod actions;
 mod bad_inputs;
 mod documents;
+mod failures;
 mod fuzz_replay;
 mod preflight;
 mod projection;

@@ -17,7 +17,7 @@
 use std::sync::OnceLock;
 
 use nova_states::machine::all_events;
-use nova_states::rules::{FailureEffect, Guard};
+use nova_states::rules::{FailurePoint, Guard};
 use nova_states::{
     apply, Action, Event, RejectedField, ServerState, ServerStatus, TaskState, TransitionError,
     VmState,
@@ -114,6 +114,318 @@ pub const IMAGE_ACTIONS: [Action; 3] = [
     Action::Backup,
 ];
 
+// --- Failures, restated --------------------------------------------------
+
+/// Where a failure happens, restated: the API request, or on the conductor
+/// or compute host while the server shows this task_state (`None`: null).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailAt {
+    /// The API request.
+    Api,
+    /// While the server shows this task_state.
+    Task(Option<TaskState>),
+}
+
+/// Every (vm_state, task_state) a failure of `action` at `at` can leave a
+/// server that shows vm_state `vm` when it fails, restated from Nova's code
+/// (openstack/nova @ 00a030403f67, as read in /work/research/failures-A.md
+/// and failures-B.md and checked against the lines the crate cites), not
+/// from the crate's rows. Empty where the action cannot fail there or a
+/// failure changes nothing (refused before writing, pre-empted).
+pub fn nova_failure_ends(
+    action: Action,
+    at: FailAt,
+    vm: VmState,
+) -> Vec<(VmState, Option<TaskState>)> {
+    use Action as A;
+    use FailAt::{Api, Task};
+    use TaskState as T;
+    use VmState as V;
+    let s = vm;
+    // The API saves its task_state, then the cast or the action record
+    // fails: nothing undoes the write.
+    let api_kept = |task: TaskState| vec![(s, Some(task))];
+    match (action, at) {
+        (A::Stop, Api) => api_kept(T::PoweringOff),
+        // reverts_task_state; the final save failing writes the end.
+        (A::Stop, Task(Some(T::PoweringOff))) => vec![(s, None), (V::Stopped, None)],
+        (A::Start, Api) => api_kept(T::PoweringOn),
+        (A::Start, Task(Some(T::PoweringOn))) => vec![(s, None), (V::Active, None)],
+        (A::RebootSoft, Api) => api_kept(T::Rebooting),
+        (A::RebootHard, Api) => api_kept(T::RebootingHard),
+        (A::RebootSoft, Task(Some(T::Rebooting)))
+        | (A::RebootHard, Task(Some(T::RebootingHard))) => vec![(s, None)],
+        // The save inside the try fails: running → active; not running →
+        // error with the dirty next task (conflict) or null.
+        (A::RebootSoft, Task(Some(T::RebootPending))) => vec![
+            (V::Active, None),
+            (V::Error, Some(T::RebootStarted)),
+            (V::Error, None),
+        ],
+        (A::RebootHard, Task(Some(T::RebootPendingHard))) => vec![
+            (V::Active, None),
+            (V::Error, Some(T::RebootStartedHard)),
+            (V::Error, None),
+        ],
+        (A::RebootSoft, Task(Some(T::RebootStarted)))
+        | (A::RebootHard, Task(Some(T::RebootStartedHard))) => {
+            vec![(V::Active, None), (V::Error, None)]
+        }
+        (A::Pause, Api) => api_kept(T::Pausing),
+        (A::Pause, Task(Some(T::Pausing))) => vec![(s, None), (V::Paused, None)],
+        (A::Unpause, Api) => api_kept(T::Unpausing),
+        (A::Unpause, Task(Some(T::Unpausing))) => vec![(s, None), (V::Active, None)],
+        (A::Suspend, Api) => api_kept(T::Suspending),
+        (A::Suspend, Task(Some(T::Suspending))) => {
+            vec![(s, None), (V::Error, None), (V::Suspended, None)]
+        }
+        (A::Resume, Api) => api_kept(T::Resuming),
+        (A::Resume, Task(Some(T::Resuming))) => {
+            vec![(s, None), (V::Error, None), (V::Active, None)]
+        }
+        (A::Rescue, Api) => api_kept(T::Rescuing),
+        (A::Rescue, Task(Some(T::Rescuing))) => {
+            vec![(s, None), (V::Error, None), (V::Rescued, None)]
+        }
+        (A::Unrescue, Api) => api_kept(T::Unrescuing),
+        (A::Unrescue, Task(Some(T::Unrescuing))) => {
+            vec![(s, None), (V::Active, None), (V::Error, None)]
+        }
+        (A::SetAdminPassword, Api) => api_kept(T::UpdatingPassword),
+        (A::SetAdminPassword, Task(Some(T::UpdatingPassword))) => vec![(s, None)],
+        // The build: bury in cell0 or clean-up artifacts (error), an
+        // unhandled conductor error (stuck), the reschedule's cast failing
+        // (null again); on the compute: error, or rescheduled.
+        (A::Create, Api) => vec![(V::Building, Some(T::Scheduling))],
+        (A::Create, Task(Some(T::Scheduling))) => vec![
+            (V::Error, None),
+            (V::Building, Some(T::Scheduling)),
+            (V::Building, None),
+        ],
+        (A::Create, Task(None)) => vec![
+            (V::Building, None),
+            (V::Error, None),
+            (V::Building, Some(T::Scheduling)),
+        ],
+        (A::Create, Task(Some(T::Networking | T::BlockDeviceMapping | T::Spawning))) => {
+            vec![(V::Error, None), (V::Building, Some(T::Scheduling))]
+        }
+        // _delete: the write kept; a resized server is confirmed first.
+        (A::Delete | A::ForceDelete, Api) => {
+            let mut ends = api_kept(T::Deleting);
+            if vm == V::Resized {
+                ends.extend([
+                    (V::Error, Some(T::Deleting)),
+                    (V::Active, None),
+                    (V::Stopped, None),
+                ]);
+            }
+            ends
+        }
+        (A::Delete | A::ForceDelete, Task(Some(T::Deleting))) => vec![(s, None), (V::Error, None)],
+        (A::SoftDelete, Api) => {
+            let mut ends = api_kept(T::SoftDeleting);
+            if vm == V::Resized {
+                ends.extend([
+                    (V::Error, Some(T::SoftDeleting)),
+                    (V::Active, None),
+                    (V::Active, Some(T::SoftDeleting)),
+                    (V::Stopped, Some(T::SoftDeleting)),
+                ]);
+            }
+            ends
+        }
+        (A::SoftDelete, Task(Some(T::SoftDeleting))) => vec![(s, None), (V::SoftDeleted, None)],
+        (A::Restore, Api) => api_kept(T::Restoring),
+        (A::Restore, Task(Some(T::Restoring))) => vec![(s, None), (V::Active, None)],
+        // The reset is saved, then the action record fails (500).
+        (A::ResetState, Api) => vec![(V::Active, None), (V::Error, None)],
+        // Snapshot and backup never write error: reverted, or the task
+        // left when the guest vanished (swallowed).
+        (A::Snapshot, Api) => api_kept(T::ImageSnapshotPending),
+        (A::Snapshot, Task(Some(T::ImageSnapshotPending))) => vec![(s, None)],
+        (A::Snapshot, Task(Some(T::ImageSnapshot))) => {
+            vec![(s, None), (s, Some(T::ImageSnapshot))]
+        }
+        (A::Backup, Api) => api_kept(T::ImageBackup),
+        (A::Backup, Task(Some(T::ImageBackup))) => vec![(s, None), (s, Some(T::ImageBackup))],
+        (A::Snapshot | A::Backup, Task(Some(T::ImagePendingUpload))) => {
+            vec![(s, None), (s, Some(T::ImagePendingUpload))]
+        }
+        (A::Snapshot | A::Backup, Task(Some(T::ImageUploading))) => vec![(s, None)],
+        (A::Shelve, Api) => api_kept(T::Shelving),
+        // Image-backed: reverted; volume-backed (offloaded at once): also
+        // a failure after the offload's end save.
+        (A::Shelve, Task(Some(T::Shelving))) => vec![(s, None), (V::ShelvedOffloaded, None)],
+        (A::Shelve, Task(Some(T::ShelvingImagePendingUpload | T::ShelvingImageUploading))) => {
+            vec![(s, None)]
+        }
+        (A::Shelve, Task(Some(T::ShelvingOffloading))) => {
+            vec![(V::Shelved, None), (V::ShelvedOffloaded, None)]
+        }
+        (A::ShelveOffload, Api) => api_kept(T::ShelvingOffloading),
+        (A::ShelveOffload, Task(Some(T::ShelvingOffloading))) => {
+            vec![(s, None), (V::ShelvedOffloaded, None)]
+        }
+        (A::Unshelve, Api) => api_kept(T::Unshelving),
+        // Shelved: the conductor writes powering-on and its cast fails.
+        // Offloaded: image gone (error, task kept), another Glance error
+        // (stuck), scheduling or the compute fail (null).
+        (A::Unshelve, Task(Some(T::Unshelving))) => match vm {
+            V::Shelved => vec![(V::Shelved, Some(T::PoweringOn))],
+            V::ShelvedOffloaded => vec![
+                (V::Error, Some(T::Unshelving)),
+                (s, Some(T::Unshelving)),
+                (s, None),
+            ],
+            _ => vec![],
+        },
+        (A::Unshelve, Task(Some(T::PoweringOn | T::Spawning))) => {
+            vec![(s, None), (V::Active, None)]
+        }
+        (A::Resize | A::Migrate, Api) => api_kept(T::ResizePrep),
+        // Conductor (stuck, or null); destination (null, rescheduled,
+        // error, rolled back); the source's first save pre-empted.
+        (A::Resize | A::Migrate, Task(Some(T::ResizePrep))) => vec![
+            (s, Some(T::ResizePrep)),
+            (s, None),
+            (V::Error, None),
+            (V::Error, Some(T::ResizeMigrating)),
+        ],
+        (A::Resize | A::Migrate, Task(Some(T::ResizeMigrating))) => vec![
+            (s, None),
+            (V::Error, None),
+            (V::Error, Some(T::ResizeMigrated)),
+        ],
+        (A::Resize | A::Migrate, Task(Some(T::ResizeMigrated))) => vec![
+            (V::Error, None),
+            (s, None),
+            (V::Error, Some(T::ResizeFinish)),
+        ],
+        // The rollback's default is active, even for a stopped server.
+        (A::Resize | A::Migrate, Task(Some(T::ResizeFinish))) => {
+            vec![(V::Error, None), (V::Active, None), (V::Resized, None)]
+        }
+        // confirm_resize has no @reverts_task_state.
+        (A::ConfirmResize, Task(None)) => vec![
+            (V::Error, None),
+            (V::Error, Some(T::Deleting)),
+            (V::Error, Some(T::SoftDeleting)),
+            (V::Active, None),
+        ],
+        (A::RevertResize, Api) => api_kept(T::ResizeReverting),
+        (A::RevertResize, Task(Some(T::ResizeReverting))) => vec![
+            (s, None),
+            (V::Error, None),
+            (V::Active, None),
+            (V::Error, Some(T::Deleting)),
+            (V::Error, Some(T::SoftDeleting)),
+        ],
+        (A::RevertResize, Task(Some(T::PoweringOff))) => vec![(V::Error, None)],
+        (A::Rebuild | A::Evacuate, Api) => api_kept(T::Rebuilding),
+        (A::Rebuild | A::Evacuate, Task(Some(T::Rebuilding))) => vec![
+            (s, Some(T::Rebuilding)),
+            (V::Error, None),
+            (s, None),
+            (V::Error, Some(T::Rebuilding)),
+            (V::Error, Some(T::RebuildBlockDeviceMapping)),
+        ],
+        (A::Rebuild | A::Evacuate, Task(Some(T::RebuildBlockDeviceMapping))) => {
+            vec![(V::Error, None), (V::Error, Some(T::RebuildSpawning))]
+        }
+        (A::Rebuild | A::Evacuate, Task(Some(T::RebuildSpawning | T::PoweringOff))) => {
+            vec![(V::Error, None)]
+        }
+        (A::LiveMigrate, Api) => api_kept(T::Migrating),
+        (A::LiveMigrate, Task(Some(T::Migrating))) => {
+            vec![(s, Some(T::Migrating)), (s, None), (V::Error, None)]
+        }
+        (A::LiveMigrateAbort, Task(Some(T::Migrating))) => {
+            vec![(s, Some(T::Migrating)), (V::Error, None)]
+        }
+        _ => vec![],
+    }
+}
+
+/// The task_states a compute restart can leave under vm_state error when
+/// its own handling fails, restated from `_init_instance`
+/// (nova/compute/manager.py:1011-1293): every task it has no branch for
+/// (the VIF plug at the tail fails, 1197-1212), the crashed migrations
+/// (the VIFs are plugged before their revert, 1228-1258), a re-run delete
+/// that fails (1093-1108), and null (a cleared task, or a reboot found
+/// running, then the VIF plug fails).
+pub const RESTART_LEAVES_ERROR_WITH: [Option<TaskState>; 23] = [
+    None,
+    Some(TaskState::ImageBackup),
+    Some(TaskState::UpdatingPassword),
+    Some(TaskState::ResizeMigrated),
+    Some(TaskState::ResizeFinish),
+    Some(TaskState::ResizeReverting),
+    Some(TaskState::ResizeConfirming),
+    Some(TaskState::Suspending),
+    Some(TaskState::Resuming),
+    Some(TaskState::Rescuing),
+    Some(TaskState::Unrescuing),
+    Some(TaskState::SoftDeleting),
+    Some(TaskState::Restoring),
+    Some(TaskState::Shelving),
+    Some(TaskState::ShelvingImagePendingUpload),
+    Some(TaskState::ShelvingImageUploading),
+    Some(TaskState::ShelvingOffloading),
+    Some(TaskState::Unshelving),
+    Some(TaskState::Pausing),
+    Some(TaskState::Unpausing),
+    Some(TaskState::ResizeMigrating),
+    Some(TaskState::Migrating),
+    Some(TaskState::Deleting),
+];
+
+/// A compute restart whose own handling fails, in a reachable state,
+/// leaves vm_state error with one of [`RESTART_LEAVES_ERROR_WITH`],
+/// power_state as it was.
+pub fn restart_failures_follow_nova(
+    prev: ServerState,
+    event: Event,
+    result: &Result<ServerState, TransitionError>,
+) {
+    let (Event::ComputeRestartFails(_), Ok(next)) = (event, result) else {
+        return;
+    };
+    // The list is of what Nova reaches; an unreachable state such as
+    // paused/reboot_pending falls to the tail with its task too.
+    if !reachable()[prev.index()] {
+        return;
+    }
+    assert!(
+        next.vm == VmState::Error
+            && next.power == prev.power
+            && RESTART_LEAVES_ERROR_WITH.contains(&next.task),
+        "a failed restart in {prev} left {next}"
+    );
+}
+
+/// A failure leaves only what Nova's code can leave there: every
+/// `Fail` the relation takes ends in one of [`nova_failure_ends`] for the
+/// API request (when the action is accepted in `prev`) or for the
+/// task_state `prev` shows.
+pub fn failures_follow_nova(
+    prev: ServerState,
+    event: Event,
+    result: &Result<ServerState, TransitionError>,
+) {
+    let (Event::Fail { action, .. }, Ok(next)) = (event, result) else {
+        return;
+    };
+    let mut allowed = nova_failure_ends(action, FailAt::Task(prev.task), prev.vm);
+    if action.accepts(prev.vm, prev.task, true) {
+        allowed.extend(nova_failure_ends(action, FailAt::Api, prev.vm));
+    }
+    assert!(
+        allowed.contains(&(next.vm, next.task)),
+        "{action} failing in {prev} left {next}, which Nova's code does not leave there (allowed: {allowed:?})"
+    );
+}
+
 // --- The relation, enumerated once ------------------------------------------
 
 /// Every event of [`all_events`], in its order.
@@ -185,10 +497,11 @@ pub fn requested(event: Event) -> Option<Action> {
             .get(usize::from(edge))
             .filter(|e| e.api)
             .map(|_| action),
-        Event::Fail {
-            action,
-            effect: FailureEffect::NoWrite,
-        } => Some(action),
+        Event::Fail { action, phase, .. } => action
+            .failure_phases()
+            .get(usize::from(phase))
+            .filter(|p| p.at == FailurePoint::Api)
+            .map(|_| action),
         _ => None,
     }
 }
@@ -455,19 +768,27 @@ pub fn errors_are_typed(
                 "{action} has edge {edge}"
             );
         }
+        (Event::ComputeRestartFails(_), TransitionError::RestartCannotFail(state)) => {
+            assert_eq!(*state, prev)
+        }
         (Event::ResetState(vm), TransitionError::ResetTarget(target)) => {
             assert_eq!(vm, *target);
             assert!(!matches!(vm, VmState::Active | VmState::Error));
         }
         (
-            Event::Fail { action, effect },
+            Event::Fail { action, phase, end },
             TransitionError::NoSuchFailure {
                 action: a,
-                effect: f,
+                phase: p,
+                end: e,
             },
         ) => {
-            assert_eq!((action, effect), (*a, *f));
-            assert!(!action.failures().effects.contains(&effect));
+            assert_eq!((action, phase, end), (*a, *p, *e));
+            let row = action.failure_phases().get(usize::from(phase));
+            assert!(
+                row.map_or(true, |r| usize::from(end) >= r.ends.len()),
+                "{action} has failure end {end} at phase {phase}"
+            );
         }
         (
             Event::Write { .. } | Event::Fail { .. } | Event::Accept(_),
@@ -495,4 +816,6 @@ pub fn check_edge(prev: ServerState, event: Event, result: &Result<ServerState, 
     error_accepts_only_novas(prev, event, result);
     power_observation(prev, event, result);
     errors_are_typed(prev, event, result);
+    failures_follow_nova(prev, event, result);
+    restart_failures_follow_nova(prev, event, result);
 }

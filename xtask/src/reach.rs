@@ -44,6 +44,9 @@ pub fn reach_tables() -> ([u64; PAIR_WORDS], [[u64; PAIR_WORDS]; Pair::COUNT]) {
                 Event::Write {
                     action: Action::ResetState,
                     ..
+                } | Event::Fail {
+                    action: Action::ResetState,
+                    ..
                 }
             ) {
                 continue;

@@ -6,7 +6,9 @@
 use core::fmt::{self, Write};
 
 use nova_states::machine::WaitFor;
-use nova_states::rules::{default_status, explicit_status, Branch, Driver, Edge, Guard};
+use nova_states::rules::{
+    default_status, explicit_status, Branch, Driver, Edge, EndVm, FailureEnd, FailurePoint, Guard,
+};
 use nova_states::wire::Alias;
 use nova_states::{
     status, Action, PowerState, ServerStatus, StatusSet, TaskState, VmState, NOVA_COMMIT,
@@ -243,9 +245,32 @@ pub fn actions_md(out: &mut dyn Write) -> fmt::Result {
     out.write_str(
         "For each action: what Nova checks before accepting it (the decorator in nova/compute/api.py), \
          every task_state write on its success paths with the compare-and-swap guard it uses, how it \
-         ends, how it fails, where the guest disk is captured, and what a client should wait for. \
-         Diagrams: [overview](diagrams/overview.md) and one per action in [diagrams/](diagrams/). \
-         Every state against every action, with the HTTP status of each refusal: [matrix.md](matrix.md).\n\n",
+         ends, how it fails at each point, where the guest disk is captured, and what a client should \
+         wait for. Diagrams: [overview](diagrams/overview.md) and one per action in \
+         [diagrams/](diagrams/). Every state against every action, with the HTTP status of each \
+         refusal: [matrix.md](matrix.md).\n\n\
+         ## How to read the failure tables\n\n\
+         Each action that writes state has a table of its failures, point by point: `API` is the \
+         request itself (nova/compute/api.py or the controller), `at <task>` the moment the server \
+         shows that task_state, written by the action, and `no task` a failure on the conductor or \
+         the compute host while task_state is null. Each row lists every (vm_state, task_state) a \
+         failure there can leave, with the mechanism and the line where Nova decides it. `start` is \
+         the vm_state the server has at the failure: the vm_state the action started from, for \
+         every chain that keeps it (where a chain changes vm_state on the way, the row names it).\n\n\
+         Not listed, for any action, because the failing action changes nothing: a request the API \
+         refuses before writing (the 409 of the decorator, a quota or lookup error: the state stays \
+         as it was), and a write that is pre-empted (a guarded save raises \
+         `UnexpectedTaskStateError` because another request's write won; the server keeps what that \
+         request wrote, and `@reverts_task_state` deliberately writes nothing, \
+         nova/compute/manager.py:157-163). A failure whose own revert also fails (a second database \
+         error) leaves what the first write left and is not listed either. A row destroyed is shown \
+         as `deleted`.\n\n\
+         Rows marked *may stall* leave a task_state that nothing will finish: the API saved its task \
+         and then failed (its cast, recording the action), an exception was swallowed or escaped \
+         a handler that reverts nothing, or vm_state error was written with the task kept. Such a \
+         task may never end: only a new request that accepts \
+         it, reset-state or a compute restart (for the tasks `_init_instance` handles) moves the \
+         server on. The `stalls` column of the wait table says whether this can happen.\n\n",
     )?;
     for a in Action::ALL {
         action_section(out, a)?;
@@ -323,7 +348,7 @@ fn action_section(out: &mut dyn Write, a: Action) -> fmt::Result {
             )?;
         }
     }
-    out.write_str("\n| from vm_state | ends in | in progress shows | done shows | failed shows |\n|---|---|---|---|---|\n")?;
+    out.write_str("\n| from vm_state | ends in | in progress shows | done shows | failed shows | stalls |\n|---|---|---|---|---|---|\n")?;
     for start in a.starts() {
         let w = WaitFor::new(a, start);
         write!(out, "| `{start}` | ")?;
@@ -334,17 +359,13 @@ fn action_section(out: &mut dyn Write, a: Action) -> fmt::Result {
         list(out, w.done, ServerStatus::as_str)?;
         out.write_str(" | ")?;
         list(out, w.failed, ServerStatus::as_str)?;
-        out.write_str(" |\n")?;
+        out.write_str(if w.may_stall {
+            " | may stall |\n"
+        } else {
+            " | no |\n"
+        })?;
     }
-    let failures = a.failures();
-    out.write_str("\nFailure: ")?;
-    for (i, f) in failures.effects.iter().enumerate() {
-        if i > 0 {
-            out.write_str("; or ")?;
-        }
-        out.write_str(f.describe())?;
-    }
-    writeln!(out, " (`{}`).", failures.source)?;
+    failure_table(out, a)?;
     for driver in Driver::ALL {
         if let Some(c) = a.disk_capture(driver) {
             write!(
@@ -374,6 +395,60 @@ fn action_section(out: &mut dyn Write, a: Action) -> fmt::Result {
         }
     }
     out.write_str("\n")
+}
+
+fn failure_point(at: FailurePoint) -> String {
+    match at {
+        FailurePoint::Api => "API".to_owned(),
+        FailurePoint::At(t) => format!("at `{t}`"),
+        FailurePoint::NoTask => "no task".to_owned(),
+    }
+}
+
+fn failure_end(e: &FailureEnd) -> String {
+    let vm = match e.vm {
+        EndVm::Start => "start",
+        EndVm::Is(vm) => vm.as_str(),
+    };
+    let mut text = format!("({vm}, {})", task_name(e.task));
+    if let Some(p) = e.power {
+        text.push_str(&format!(" power {}", p.code()));
+    }
+    text
+}
+
+fn failure_table(out: &mut dyn Write, a: Action) -> fmt::Result {
+    if a.failure_phases().is_empty() {
+        return out.write_str(
+            "\nFailures: none change the state (the request is refused, or the failure only \
+             records a fault).\n",
+        );
+    }
+    out.write_str(
+        "\nFailures, point by point:\n\n| at | from vm_state | leaves | mechanism | branch | source |\n|---|---|---|---|---|---|\n",
+    )?;
+    for row in a.failure_phases() {
+        write!(out, "| {} | ", failure_point(row.at))?;
+        let starts = a.starts().intersection(row.starts);
+        if starts == a.starts() {
+            out.write_str("any")?;
+        } else {
+            list(out, starts, VmState::as_str)?;
+        }
+        out.write_str(" | ")?;
+        for (i, e) in row.ends.iter().enumerate() {
+            if i > 0 {
+                out.write_str("; ")?;
+            }
+            write!(out, "`{}`", failure_end(e))?;
+        }
+        write!(out, " | {}", row.mechanism.describe())?;
+        if row.may_stall() {
+            out.write_str(" (*may stall*)")?;
+        }
+        writeln!(out, " | {} | `{}` |", row.branch.describe(), row.source)?;
+    }
+    Ok(())
 }
 
 fn node(out: &mut dyn Write, name: &str) -> fmt::Result {
@@ -539,8 +614,114 @@ pub fn chain_diagram(out: &mut dyn Write, a: Action, format: DiagramFormat) -> f
             }
         }
     }
+    failure_edges(out, a, format)?;
     if format == DiagramFormat::Dot {
         out.write_str("  end [shape=doublecircle, label=\"done\"];\n}\n")?;
+    }
+    Ok(())
+}
+
+/// The failure edges of a chain diagram: from the task_state where the
+/// failure happens to a node for each (vm_state, task_state) it leaves,
+/// drawn apart from the success writes (Mermaid: red end nodes, labels
+/// starting "fail"; DOT: dashed red edges). The API's write left in place
+/// is not drawn (it is the state the API write makes); a failure that
+/// leaves the task as it is (swallowed) is a loop.
+fn failure_edges(out: &mut dyn Write, a: Action, format: DiagramFormat) -> fmt::Result {
+    // (from node, end node, end label) → mechanism labels.
+    let mut edges: Vec<(String, String, String, Vec<&'static str>)> = Vec::new();
+    for row in a.failure_phases() {
+        let from = match row.at {
+            FailurePoint::Api => {
+                if row.ends.iter().all(|e| e.vm == EndVm::Start) {
+                    continue;
+                }
+                "[*]".to_owned()
+            }
+            FailurePoint::At(t) => t.as_str().to_owned(),
+            FailurePoint::NoTask => "null".to_owned(),
+        };
+        for e in row.ends {
+            let same_task =
+                e.vm == EndVm::Start && e.task.map(TaskState::as_str) == Some(from.as_str());
+            let (to, label) = if same_task {
+                (from.clone(), String::new())
+            } else {
+                let vm = match e.vm {
+                    EndVm::Start => "start",
+                    EndVm::Is(vm) => vm.as_str(),
+                };
+                (
+                    format!("fail_{vm}_{}", task_name(e.task)),
+                    format!("{vm} / {}", task_name(e.task)),
+                )
+            };
+            match edges.iter_mut().find(|(f, t, _, _)| *f == from && *t == to) {
+                Some((_, _, _, labels)) => {
+                    if !labels.contains(&row.mechanism.label()) {
+                        labels.push(row.mechanism.label());
+                    }
+                }
+                None => edges.push((from.clone(), to, label, vec![row.mechanism.label()])),
+            }
+        }
+    }
+    let mut ends: Vec<(String, String)> = Vec::new();
+    for (_, to, label, _) in &edges {
+        if !label.is_empty() && !ends.iter().any(|(n, _)| n == to) {
+            ends.push((to.clone(), label.clone()));
+        }
+    }
+    match format {
+        DiagramFormat::Mermaid => {
+            for (name, label) in &ends {
+                out.write_str("    state \"")?;
+                out.write_str(label)?;
+                out.write_str("\" as ")?;
+                node(out, name)?;
+                out.write_char('\n')?;
+            }
+            for (from, to, _, labels) in &edges {
+                out.write_str("    ")?;
+                match from.as_str() {
+                    "[*]" => out.write_str("[*]")?,
+                    "null" => out.write_str("no_task")?,
+                    f => node(out, f)?,
+                }
+                out.write_str(" --> ")?;
+                node(out, to)?;
+                write!(out, " : fail ({})", labels.join(", "))?;
+                out.write_char('\n')?;
+            }
+            if !ends.is_empty() {
+                out.write_str("    classDef failure fill:#fdd,stroke:#c00,color:#600\n")?;
+                for (name, _) in &ends {
+                    out.write_str("    class ")?;
+                    node(out, name)?;
+                    out.write_str(" failure\n")?;
+                }
+            }
+        }
+        DiagramFormat::Dot => {
+            for (name, label) in &ends {
+                writeln!(
+                    out,
+                    "  \"{name}\" [label=\"{label}\", color=red, fontcolor=red];"
+                )?;
+            }
+            for (from, to, _, labels) in &edges {
+                let from = if from == "[*]" {
+                    "start"
+                } else {
+                    from.as_str()
+                };
+                writeln!(
+                    out,
+                    "  \"{from}\" -> \"{to}\" [label=\"fail: {}\", style=dashed, color=red, fontcolor=red];",
+                    labels.join(", ")
+                )?;
+            }
+        }
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! tables.
 
 use nova_states::machine::WaitFor;
-use nova_states::rules::{Driver, Edge, Guard};
+use nova_states::rules::{Driver, Edge, EndVm, FailurePhase, FailurePoint, Guard};
 use nova_states::wire::Alias;
 use nova_states::{
     Action, ListFilter, PowerState, ServerStatus, StatusSet, TaskState, VmState, NOVA_COMMIT,
@@ -42,19 +42,29 @@ fn named_states<T: Copy + PartialEq + 'static>(
         .collect()
 }
 
-/// A `from` in `task_edges`: `None` stands for `"*"` (an unguarded write).
+/// A `from` in `task_edges`: `None` stands for `"*"` (an API write that
+/// accepts any task_state).
 pub type EdgeFrom = Option<Option<TaskState>>;
 
-/// The `[from, to]` pairs of `task_edges`, without repeats: `"*"` (`None`)
-/// for an unguarded write; an API write's `from` is each task_state its
-/// guard accepts; any other write's is the task_state before it.
+/// The `[from, to]` pairs of `task_edges`, without repeats. An API
+/// write's `from` is each task_state its guard (or, unguarded, its
+/// precondition) accepts, and `"*"` (`None`) when that is any task_state;
+/// any other write's `from` is the task_state before it on its path (its
+/// predecessor), guarded or not: an unguarded save still only happens
+/// after the write before it (`reboot_started -> null`, not `* -> null`).
 pub fn task_edge_pairs(action: Action) -> Vec<(EdgeFrom, Option<TaskState>)> {
     let mut pairs: Vec<(EdgeFrom, Option<TaskState>)> = Vec::new();
     for e in action.edges() {
-        let froms: Vec<EdgeFrom> = match e.guard {
-            Guard::Unguarded => vec![None],
-            Guard::Expect(f) if e.api => f.iter().map(Some).collect(),
-            Guard::Expect(_) => vec![Some(e.from)],
+        let accepted = match e.guard {
+            Guard::Expect(f) => f,
+            Guard::Unguarded => action.precondition().task_states,
+        };
+        let froms: Vec<EdgeFrom> = if !e.api {
+            vec![Some(e.from)]
+        } else if accepted.len() == TaskState::COUNT + 1 {
+            vec![None]
+        } else {
+            accepted.iter().map(Some).collect()
         };
         for from in froms {
             if !pairs.contains(&(from, e.to)) {
@@ -63,6 +73,44 @@ pub fn task_edge_pairs(action: Action) -> Vec<(EdgeFrom, Option<TaskState>)> {
         }
     }
     pairs
+}
+
+fn failure_point(at: FailurePoint) -> (Value, bool) {
+    match at {
+        FailurePoint::Api => (Value::Null, true),
+        FailurePoint::At(t) => (Value::from(t.as_str()), false),
+        FailurePoint::NoTask => (Value::Null, false),
+    }
+}
+
+fn failure_phase(action: Action, row: &FailurePhase) -> Value {
+    let (at, api) = failure_point(row.at);
+    let starts = action.starts().intersection(row.starts);
+    json!({
+        "at": at,
+        "api": api,
+        "starts": names(starts, VmState::as_str),
+        "branch": row.branch.describe(),
+        "ends": row
+            .ends
+            .iter()
+            .map(|e| {
+                let vm = match e.vm {
+                    EndVm::Start => Value::from("start"),
+                    EndVm::Is(vm) => Value::from(vm.as_str()),
+                };
+                json!([vm, task(e.task)])
+            })
+            .collect::<Vec<_>>(),
+        "ends_power_state": row
+            .ends
+            .iter()
+            .map(|e| e.power.map(PowerState::code))
+            .collect::<Vec<_>>(),
+        "mechanism": row.mechanism.describe(),
+        "may_stall": row.may_stall(),
+        "source": row.source,
+    })
 }
 
 fn statuses(set: StatusSet) -> Value {
@@ -106,6 +154,7 @@ fn action(action: Action) -> Value {
                 "in_progress": statuses(w.in_progress),
                 "done": statuses(w.done),
                 "failed": statuses(w.failed),
+                "may_stall": w.may_stall,
             });
             (s.as_str().to_owned(), value)
         })
@@ -123,7 +172,12 @@ fn action(action: Action) -> Value {
             (c.driver.as_str().to_owned(), value)
         })
         .collect();
-    let failures = action.failures();
+    let mut mechanisms: Vec<&str> = Vec::new();
+    for row in action.failure_phases() {
+        if !mechanisms.contains(&row.mechanism.describe()) {
+            mechanisms.push(row.mechanism.describe());
+        }
+    }
     json!({
         "rest": action.rest(),
         "http": action.http(),
@@ -140,8 +194,12 @@ fn action(action: Action) -> Value {
             .collect::<Vec<_>>(),
         "writes": action.edges().iter().map(write).collect::<Vec<_>>(),
         "outcome": outcome,
-        "failures": failures.effects.iter().map(|f| f.describe()).collect::<Vec<_>>(),
-        "failure_source": failures.source,
+        "failures": mechanisms,
+        "failure_phases": action
+            .failure_phases()
+            .iter()
+            .map(|row| failure_phase(action, row))
+            .collect::<Vec<_>>(),
         "wait_for": wait_for,
         "disk_capture": if captures.is_empty() { Value::Null } else { Value::Object(captures) },
     })
@@ -179,10 +237,22 @@ pub fn model() -> Value {
                 vm_states,
                 task_states,
             } = s.list_filter();
+            let rejected = s.list_filter().is_rejected();
             let value = json!({
                 "vm_states": names(vm_states, VmState::as_str),
                 "task_states": task_states.map(|t| names(t, TaskState::as_str)),
-                "rejected": s.list_filter().is_rejected(),
+                "rejected": rejected,
+                "note": if rejected {
+                    Value::from(
+                        "no status matches: Nova builds no filter at all; it answers 400 \
+                         'Invalid status value' from microversion 2.38 and an empty list before \
+                         (nova/api/openstack/compute/servers.py:219-226)",
+                    )
+                } else if task_states.is_none() {
+                    Value::from("a requested status is a vm_state's default: no task filter")
+                } else {
+                    Value::Null
+                },
             });
             (s.as_str().to_owned(), value)
         })

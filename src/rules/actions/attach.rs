@@ -41,10 +41,29 @@ pub(crate) const SET_ADMIN_PASSWORD: ActionSpec = ActionSpec {
         None,
         "nova/compute/manager.py:5177-5181",
     ),
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
-    },
+    failure_phases: &[
+        // Also an RPC call that times out (rpcapi.py:1430-1435).
+        phase(
+            Api,
+            &[kept(T::UpdatingPassword)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4968-4976",
+        ),
+        // Guest not running, agent disabled, not supported: the handler
+        // saves null (guarded) and raises.
+        phase(
+            At(T::UpdatingPassword),
+            &[CLEARED],
+            M::ClearsTask,
+            "nova/compute/manager.py:5166-5206",
+        ),
+        phase(
+            At(T::UpdatingPassword),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:5211-5220, 150-189",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(LockWording::InvalidState, "nova/compute/api.py:4959; nova/api/openstack/compute/admin_password.py:56-58 (catches only InstanceInvalidState)"),
@@ -70,10 +89,7 @@ pub(crate) const GET_VNC_CONSOLE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: unlocked("nova/compute/api.py:4978-4981 (no @check_instance_lock)"),
@@ -108,10 +124,7 @@ pub(crate) const GET_SPICE_CONSOLE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: unlocked("nova/compute/api.py:4987-4990 (no @check_instance_lock)"),
@@ -146,10 +159,7 @@ pub(crate) const GET_SERIAL_CONSOLE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: unlocked("nova/compute/api.py:4996-4999 (no @check_instance_lock)"),
@@ -184,10 +194,7 @@ pub(crate) const GET_MKS_CONSOLE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: unlocked("nova/compute/api.py:5005-5008 (no @check_instance_lock)"),
@@ -218,10 +225,7 @@ pub(crate) const ATTACH_VOLUME: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -259,10 +263,7 @@ pub(crate) const DETACH_VOLUME: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -300,10 +301,7 @@ pub(crate) const SWAP_VOLUME: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -341,10 +339,7 @@ pub(crate) const ATTACH_INTERFACE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -382,10 +377,7 @@ pub(crate) const DETACH_INTERFACE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -423,10 +415,7 @@ pub(crate) const DELETE_INSTANCE_METADATA: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -464,10 +453,7 @@ pub(crate) const UPDATE_INSTANCE_METADATA: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -500,10 +486,7 @@ pub(crate) const VOLUME_SNAPSHOT_CREATE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: unlocked("nova/compute/api.py:5892-5893 (no @check_instance_lock)"),
@@ -529,10 +512,7 @@ pub(crate) const VOLUME_SNAPSHOT_DELETE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: unlocked("nova/compute/api.py:5911-5912 (no @check_instance_lock)"),

@@ -27,6 +27,52 @@ const SHELVE_END_GUARD: &[TaskState] = &[T::Shelving, T::ShelvingImageUploading]
 const OFFLOAD_GUARD: Guard =
     Guard::Expect(TaskFilter::of(&[T::Shelving, T::ShelvingOffloading], false));
 
+/// `ImageNotFound` while the image is taken: task_state null, unguarded
+/// save (manager.py:4683-4686).
+const IMAGE_NOT_FOUND: FailurePhase = phase(
+    At(T::ImageSnapshot),
+    &[CLEARED],
+    M::ClearsTask,
+    "nova/compute/manager.py:4683-4686",
+);
+
+/// The same for backup's first phase.
+const IMAGE_NOT_FOUND_BACKUP: FailurePhase = phase(
+    At(T::ImageBackup),
+    &[CLEARED],
+    M::ClearsTask,
+    "nova/compute/manager.py:4683-4686",
+);
+
+/// Extraction (libvirt) or the VMware VM snapshot fails, or the image is
+/// gone: `@reverts_task_state` on `_snapshot_instance`, or the explicit
+/// null of `ImageNotFound`.
+const PENDING_UPLOAD_REVERTED: FailurePhase = phase(
+    At(T::ImagePendingUpload),
+    &[CLEARED],
+    M::RevertsTaskState,
+    "nova/compute/manager.py:4620-4624, 4683-4686; nova/virt/libvirt/driver.py:3409-3434; nova/virt/vmwareapi/vmops.py:1009-1013",
+);
+
+/// The domain disappears during libvirt's extraction (second round):
+/// `InstanceNotFound`, swallowed; the task stays.
+const PENDING_UPLOAD_SWALLOWED: FailurePhase = phase(
+    At(T::ImagePendingUpload),
+    &[kept(T::ImagePendingUpload)],
+    M::Swallowed,
+    "nova/virt/libvirt/driver.py:3421-3432; nova/compute/manager.py:4667-4682",
+)
+.on(Branch::LibvirtFallback);
+
+/// The upload fails, or the final save fails (its null is written by the
+/// revert): `@reverts_task_state` on `_snapshot_instance`.
+const UPLOADING_REVERTED: FailurePhase = phase(
+    At(T::ImageUploading),
+    &[CLEARED],
+    M::RevertsTaskState,
+    "nova/compute/manager.py:4620-4624, 4659-4660, 4683-4686; nova/virt/libvirt/driver.py:3374-3382, 3443-3467",
+);
+
 /// `snapshot` (`createImage` of an image-backed server).
 pub(crate) const SNAPSHOT: ActionSpec = ActionSpec {
     precondition: pre(
@@ -63,10 +109,40 @@ pub(crate) const SNAPSHOT: ActionSpec = ActionSpec {
             d,
         ]
     },
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:4621-4685",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::ImageSnapshotPending)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:3456-3492",
+        ),
+        // The compute's first save fails with something other than a
+        // conflict, or recording the event does.
+        phase(
+            At(T::ImageSnapshotPending),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:4571-4591, 150-189",
+        ),
+        phase(
+            At(T::ImageSnapshot),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:4615-4624, 150-189",
+        ),
+        IMAGE_NOT_FOUND,
+        // The guest is missing on the hypervisor (libvirt
+        // InstanceNotRunning, VMware InstanceNotFound): swallowed.
+        phase(
+            At(T::ImageSnapshot),
+            &[kept(T::ImageSnapshot)],
+            M::Swallowed,
+            "nova/compute/manager.py:4667-4682; nova/virt/libvirt/driver.py:3301-3304",
+        ),
+        PENDING_UPLOAD_REVERTED,
+        PENDING_UPLOAD_SWALLOWED,
+        UPLOADING_REVERTED,
+    ],
     image_tasks: Some((T::ImagePendingUpload, T::ImageUploading)),
     starts: None,
     lock: unlocked("nova/compute/api.py:3439-3440 (no lock check for snapshot)"),
@@ -101,10 +177,7 @@ pub(crate) const SNAPSHOT_VOLUME_BACKED: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: unlocked("nova/compute/api.py:3496-3497 (no lock check for snapshot)"),
@@ -140,10 +213,32 @@ pub(crate) const BACKUP: ActionSpec = ActionSpec {
             d,
         ]
     },
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:4621-4685",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::ImageBackup)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:3427-3436",
+        ),
+        // Any failure in _snapshot_instance (not threaded), or in
+        // _rotate_backups after the end (then null again).
+        phase(
+            At(T::ImageBackup),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:4557-4569, 4620-4624, 150-189",
+        ),
+        IMAGE_NOT_FOUND_BACKUP,
+        phase(
+            At(T::ImageBackup),
+            &[kept(T::ImageBackup)],
+            M::Swallowed,
+            "nova/compute/manager.py:4667-4682; nova/virt/libvirt/driver.py:3301-3304",
+        ),
+        PENDING_UPLOAD_REVERTED,
+        PENDING_UPLOAD_SWALLOWED,
+        UPLOADING_REVERTED,
+    ],
     image_tasks: Some((T::ImagePendingUpload, T::ImageUploading)),
     starts: None,
     lock: unlocked("nova/compute/api.py:3398-3399 (no lock check for backup)"),
@@ -236,10 +331,59 @@ pub(crate) const SHELVE: ActionSpec = ActionSpec {
         )
         .on(Branch::VolumeBacked),
     ],
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:7541, 7626",
-    },
+    failure_phases: &[
+        // Also a Glance outage in create_image, after the save.
+        phase(
+            Api,
+            &[kept(T::Shelving)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4553-4581",
+        ),
+        // Power-off or the snapshot start; a missing guest is not caught
+        // here (unlike snapshot). Volume-backed: the offload fails.
+        phase(
+            At(T::Shelving),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:7540-7544, 7598-7601, 7625-7690, 150-189",
+        ),
+        phase(
+            At(T::ShelvingImagePendingUpload),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:7540-7544; nova/virt/libvirt/driver.py:3409-3434",
+        ),
+        phase(
+            At(T::ShelvingImageUploading),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:7540-7544, 7601, 150-189",
+        ),
+        // vm_state shelved was written with shelving_offloading.
+        phase(
+            At(T::ShelvingOffloading),
+            &[ends_as(V::Shelved, None)],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:7606-7613, 7620-7623, 7662-7690, 150-189",
+        )
+        .on(Branch::OffloadNow),
+        // After the end save: the resource tracker, the host-nulling save,
+        // the scheduler report.
+        phase(
+            At(T::ShelvingOffloading),
+            &[ends_as(V::ShelvedOffloaded, None)],
+            M::AfterEnd,
+            "nova/compute/manager.py:7697-7713, 164-175",
+        )
+        .on(Branch::OffloadNow),
+        phase(
+            At(T::Shelving),
+            &[ends_as(V::ShelvedOffloaded, None)],
+            M::AfterEnd,
+            "nova/compute/manager.py:7697-7713, 164-175",
+        )
+        .on(Branch::VolumeBacked),
+    ],
     image_tasks: Some((T::ShelvingImagePendingUpload, T::ShelvingImageUploading)),
     starts: None,
     lock: locked(
@@ -288,10 +432,26 @@ pub(crate) const SHELVE_OFFLOAD: ActionSpec = ActionSpec {
             "nova/compute/manager.py:7697-7700",
         ),
     ],
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:7541, 7626",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::ShelvingOffloading)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4588-4601",
+        ),
+        phase(
+            At(T::ShelvingOffloading),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:7625-7690, 150-189",
+        ),
+        phase(
+            At(T::ShelvingOffloading),
+            &[ends_as(V::ShelvedOffloaded, None)],
+            M::AfterEnd,
+            "nova/compute/manager.py:7697-7713, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -358,10 +518,84 @@ pub(crate) const UNSHELVE: ActionSpec = ActionSpec {
         )
         .for_starts(&[V::ShelvedOffloaded]),
     ],
-    failures: Failures {
-        effects: &[F::ClearTask, F::ErrorKeepTask],
-        source: "nova/conductor/manager.py:1041-1042, 1149-1165; nova/compute/manager.py:7721",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::Unshelving)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4805-4811",
+        ),
+        // Shelved: the conductor writes powering-on, then the
+        // start_instance cast raises (no handler).
+        phase(
+            At(T::Unshelving),
+            &[ends_as(V::Shelved, Some(T::PoweringOn))],
+            M::NotReverted,
+            "nova/conductor/manager.py:1025-1028",
+        )
+        .for_starts(&[V::Shelved]),
+        phase(
+            At(T::PoweringOn),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:3540-3552, 150-189",
+        )
+        .for_starts(&[V::Shelved]),
+        phase(
+            At(T::PoweringOn),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:3552-3565, 164-175",
+        )
+        .for_starts(&[V::Shelved]),
+        // Offloaded, image-backed: the shelved image is gone.
+        phase(
+            At(T::Unshelving),
+            &[error_with(T::Unshelving)],
+            M::ErrorState,
+            "nova/conductor/manager.py:1035-1052",
+        )
+        .for_starts(&[V::ShelvedOffloaded]),
+        // Any other Glance error there is caught by nothing.
+        phase(
+            At(T::Unshelving),
+            &[kept(T::Unshelving)],
+            M::NotReverted,
+            "nova/conductor/manager.py:1036-1040",
+        )
+        .for_starts(&[V::ShelvedOffloaded]),
+        // Scheduling, quota, ARQ or the cast fail.
+        phase(
+            At(T::Unshelving),
+            &[CLEARED],
+            M::ClearsTask,
+            "nova/conductor/manager.py:1149-1165",
+        )
+        .for_starts(&[V::ShelvedOffloaded]),
+        // On the compute, before the spawning write.
+        phase(
+            At(T::Unshelving),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:7720-7773, 150-189",
+        )
+        .for_starts(&[V::ShelvedOffloaded]),
+        // Claim, network or spawn fail: no reschedule for unshelve.
+        phase(
+            At(T::Spawning),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:7797-7852, 150-189",
+        )
+        .for_starts(&[V::ShelvedOffloaded]),
+        phase(
+            At(T::Spawning),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:7859-7864, 2224-2228, 164-175",
+        )
+        .for_starts(&[V::ShelvedOffloaded]),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(

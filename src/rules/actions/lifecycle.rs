@@ -15,14 +15,71 @@ const DELETE_EDGES: &[Edge] = &[
         "nova/compute/api.py:2552-2557",
     ),
     // _delete_instance: vm deleted, task None, power NOSTATE, no guard
-    // (manager.py:3388-3394); the local path (no host) does the same in the
-    // API (api.py:2769-2774).
+    // (manager.py:3388-3394), then the row is destroyed (3403). With no
+    // host the API destroys the row itself (api.py:2559-2572); with the
+    // host down (or shelved_offloaded) _local_delete saves (deleted, null)
+    // and destroys it (api.py:2769-2774, 2752-2753).
     finish(
         T::Deleting,
         UNGUARDED,
         Some(V::Deleted),
         Some(P::NoState),
-        "nova/compute/manager.py:3388-3394",
+        "nova/compute/manager.py:3388-3394, 3403; nova/compute/api.py:2559-2572, 2769-2774, 2752-2753",
+    ),
+];
+
+/// The failures of `delete` and `force_delete` (the same `_delete`,
+/// api.py:2802-2804, 2849-2852).
+///
+/// Deleting a `resized` server first confirms the resize by an RPC call
+/// (api.py:2581-2582, 2680-2681): confirm_resize's save writes (active or
+/// stopped, null) (manager.py:5478-5490) before the compute host's
+/// terminate runs and writes (deleted, null). The chain above does not
+/// show that moment as a write (a write from task null would let the
+/// relation delete any active server without a request); the rows below
+/// list what is left when the request fails around it.
+const DELETE_FAILURES: &[FailurePhase] = &[
+    phase(
+        Api,
+        &[kept(T::Deleting)],
+        M::ApiWriteNotUndone,
+        "nova/compute/api.py:2553-2557, 2597-2614, 2740-2752, 2769-2777",
+    ),
+    // A resized server: the API confirms the resize first, by an RPC
+    // call (api.py:2581-2582, 2680-2681).
+    phase(
+        Api,
+        &[error_with(T::Deleting)],
+        M::ErrorOut,
+        "nova/compute/api.py:2581-2582, 2680-2681; nova/compute/manager.py:5382-5384, 11722-11727",
+    )
+    .for_starts(&[V::Resized]),
+    phase(
+        Api,
+        &[ends_as(V::Active, None)],
+        M::ErrorOutRollback,
+        "nova/compute/api.py:2581-2582; nova/compute/manager.py:5382-5384, 11707-11721",
+    )
+    .for_starts(&[V::Resized]),
+    phase(
+        Api,
+        &[ends_as(V::Active, None), ends_as(V::Stopped, None)],
+        M::EarlierStepKept,
+        "nova/compute/api.py:2581-2582, 2596-2614; nova/compute/manager.py:5478-5490",
+    )
+    .for_starts(&[V::Resized]),
+    // Before do_terminate_instance's try (event, stale-BDM refresh).
+    phase(
+        At(T::Deleting),
+        &[CLEARED],
+        M::RevertsTaskState,
+        "nova/compute/manager.py:3426-3433, 164-175",
+    ),
+    phase(
+        At(T::Deleting),
+        &[ERROR],
+        M::ErrorState,
+        "nova/compute/manager.py:3434-3445, 164-175",
     ),
 ];
 
@@ -136,11 +193,139 @@ pub(crate) const CREATE: ActionSpec = ActionSpec {
         )
         .unguarded()
         .on(Branch::Reschedule),
+        // The claim (ComputeResourcesUnavailable) or the group policy
+        // fails while the row is (building, null), before `networking`.
+        Edge {
+            api: false,
+            from: None,
+            to: Some(T::Scheduling),
+            guard: UNGUARDED,
+            vm: None,
+            power: None,
+            starts: ALL_STARTS,
+            end: false,
+            branch: Branch::Reschedule,
+            source: "nova/compute/manager.py:2661-2666, 2704-2713, 2535-2537",
+        },
     ],
-    failures: Failures {
-        effects: &[F::Error],
-        source: "nova/conductor/manager.py:1596-1647; nova/compute/manager.py:2521-2578",
-    },
+    failure_phases: &[
+        // The schedule_and_build_instances cast fails: no clean-up, the
+        // BuildRequest shows BUILD for ever (a DELETE removes it).
+        phase(
+            Api,
+            &[kept(T::Scheduling)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:1832-1841",
+        ),
+        // Scheduling fails: _bury_in_cell0 (error, null) in cell0.
+        phase(
+            At(T::Scheduling),
+            &[ERROR],
+            M::SetVmStateAndNotify,
+            "nova/conductor/manager.py:1665-1674, 1596, 1645-1647",
+        ),
+        // Quota recheck, provider mapping or ARQ binding fails:
+        // _cleanup_build_artifacts.
+        phase(
+            At(T::Scheduling),
+            &[ERROR],
+            M::SetVmStateAndNotify,
+            "nova/conductor/manager.py:1750-1760, 1783-1791, 1824-1833, 1957-1971",
+        ),
+        // instance.create, the mapping or the build cast fail unhandled.
+        phase(
+            At(T::Scheduling),
+            &[kept(T::Scheduling)],
+            M::NotReverted,
+            "nova/conductor/manager.py:1741, 1800-1814, 1840-1852",
+        ),
+        // Rescheduled: no host left, claim or AZ or ARQ failure.
+        phase(
+            At(T::Scheduling),
+            &[ERROR],
+            M::SetVmStateAndNotify,
+            "nova/conductor/manager.py:702-717, 727-753, 774-810, 821-827, 895-900",
+        )
+        .on(Branch::Reschedule),
+        phase(
+            At(T::Scheduling),
+            &[kept(T::Scheduling)],
+            M::NotReverted,
+            "nova/conductor/manager.py:858-859, 885, 902-912",
+        )
+        .on(Branch::Reschedule),
+        // The reschedule's build_instances cast raises: the scheduling
+        // just written is cleared (a BUILD server nothing will finish).
+        phase(
+            At(T::Scheduling),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:2536-2551, 164-175",
+        )
+        .on(Branch::Reschedule),
+        // (building, null) on the compute: files or node lookup fail
+        // outside the try (stuck BUILD); build aborted or no retry.
+        phase(
+            NoTask,
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:2492-2498, 164-175",
+        ),
+        phase(
+            NoTask,
+            &[ERROR],
+            M::ErrorState,
+            "nova/compute/manager.py:2510-2525, 2563-2578, 2635-2656",
+        ),
+        // The claim or the group policy fails: rescheduled.
+        phase(
+            NoTask,
+            &[kept(T::Scheduling)],
+            M::Reschedule,
+            "nova/compute/manager.py:2661-2666, 2704-2713, 2526-2555",
+        ),
+        phase(
+            At(T::Networking),
+            &[ERROR],
+            M::ErrorState,
+            "nova/compute/manager.py:2897-2938, 2510-2525, 2563-2578",
+        ),
+        phase(
+            At(T::Networking),
+            &[ends_as(V::Building, Some(T::Scheduling))],
+            M::Reschedule,
+            "nova/compute/manager.py:2920-2924, 2704-2713, 2526-2555",
+        ),
+        // _prep_block_device errors never reschedule.
+        phase(
+            At(T::BlockDeviceMapping),
+            &[ERROR],
+            M::ErrorState,
+            "nova/compute/manager.py:2917-2938, 2197-2222, 2563-2578",
+        ),
+        // ComputeResourcesUnavailable, or the guarded save to spawning.
+        phase(
+            At(T::BlockDeviceMapping),
+            &[ends_as(V::Building, Some(T::Scheduling))],
+            M::Reschedule,
+            "nova/compute/manager.py:2920-2924, 2679-2680, 2786-2796, 2526-2555",
+        ),
+        phase(
+            At(T::Spawning),
+            &[ends_as(V::Building, Some(T::Scheduling))],
+            M::Reschedule,
+            "nova/compute/manager.py:2687-2693, 2786-2796, 2526-2555",
+        ),
+        // No retry, an abort, the clean-up failing, or anything after the
+        // spawn (the final save, or notifications after it: an ACTIVE
+        // server turned ERROR).
+        phase(
+            At(T::Spawning),
+            &[ERROR],
+            M::ErrorState,
+            "nova/compute/manager.py:2714-2774, 2958-2968, 2817-2838, 2510-2525, 2563-2578",
+        ),
+    ],
     image_tasks: None,
     starts: Some(VmStateSet::EMPTY.with(V::Building)),
     lock: unlocked("nova/compute/api.py:2242 (no server yet)"),
@@ -167,10 +352,7 @@ pub(crate) const DELETE: ActionSpec = ActionSpec {
     // controller's 409 (servers.py:938-940) is soft_delete's.
     refused_with: None,
     edges: DELETE_EDGES,
-    failures: Failures {
-        effects: &[F::Error],
-        source: "nova/compute/manager.py:3440-3445",
-    },
+    failure_phases: DELETE_FAILURES,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -212,21 +394,86 @@ pub(crate) const SOFT_DELETE: ActionSpec = ActionSpec {
             Some(P::Shutdown),
             "nova/compute/manager.py:3606-3616",
         ),
-        // Host down: the API sets soft-delete itself, then destroys the row
-        // (api.py:2779-2784, 2752-2753).
+        // A resized server: the API confirms the resize first by an RPC
+        // call, whose save writes (active or stopped, null) with guard
+        // [None, deleting, soft-deleting] (manager.py:5478-5490), then
+        // saves soft-deleting again, unguarded (api.py:2592-2594). The
+        // moment with task null in between is folded into this write.
+        Edge {
+            api: false,
+            from: Some(T::SoftDeleting),
+            to: Some(T::SoftDeleting),
+            guard: UNGUARDED,
+            vm: Some(V::Active),
+            power: None,
+            starts: VmStateSet::EMPTY.with(V::Resized),
+            end: false,
+            branch: Branch::PowerNotShutdown,
+            source: "nova/compute/api.py:2581-2594; nova/compute/manager.py:5478-5490",
+        },
+        Edge {
+            api: false,
+            from: Some(T::SoftDeleting),
+            to: Some(T::SoftDeleting),
+            guard: UNGUARDED,
+            vm: Some(V::Stopped),
+            power: None,
+            starts: VmStateSet::EMPTY.with(V::Resized),
+            end: false,
+            branch: Branch::PowerShutdown,
+            source: "nova/compute/api.py:2581-2594; nova/compute/manager.py:5478-5490",
+        },
+        // Host down (or shelved_offloaded): _local_delete deallocates the
+        // network, volumes and allocations, _do_soft_delete(local=True)
+        // saves (soft-delete, null), and the row is destroyed at once: the
+        // server is deleted, not soft-deleted (api.py:2727-2753, 2779-2784).
         finish(
             T::SoftDeleting,
             UNGUARDED,
-            Some(V::SoftDeleted),
+            Some(V::Deleted),
             None,
-            "nova/compute/api.py:2779-2784",
+            "nova/compute/api.py:2779-2784, 2752-2753",
         )
         .on(Branch::NoHost),
     ],
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::SoftDeleting)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:2553-2557, 2597-2614, 2740-2752, 2786-2787",
+        ),
+        // A resized server: confirmed first (api.py:2581-2582), then
+        // soft-deleting written again (2592-2594).
+        phase(
+            Api,
+            &[error_with(T::SoftDeleting)],
+            M::ErrorOut,
+            "nova/compute/api.py:2581-2582, 2680-2681; nova/compute/manager.py:5382-5384, 11722-11727",
+        )
+        .for_starts(&[V::Resized]),
+        phase(
+            Api,
+            &[ends_as(V::Active, None)],
+            M::ErrorOutRollback,
+            "nova/compute/api.py:2581-2582; nova/compute/manager.py:5382-5384, 11707-11721",
+        )
+        .for_starts(&[V::Resized]),
+        phase(
+            Api,
+            &[ends_as(V::Active, Some(T::SoftDeleting)), ends_as(V::Stopped, Some(T::SoftDeleting))],
+            M::EarlierStepKept,
+            "nova/compute/api.py:2581-2594, 2596-2614; nova/compute/manager.py:5478-5490",
+        )
+        .for_starts(&[V::Resized]),
+        phase(At(T::SoftDeleting), &[CLEARED], M::RevertsTaskState, "nova/compute/manager.py:3602-3613, 150-189"),
+        phase(
+            At(T::SoftDeleting),
+            &[ends_as(V::SoftDeleted, None).power(P::Shutdown)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:3613-3616, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -255,10 +502,7 @@ pub(crate) const FORCE_DELETE: ActionSpec = ActionSpec {
     // must_have_launched=False) accepts every state (api.py:2847-2848).
     refused_with: None,
     edges: DELETE_EDGES,
-    failures: Failures {
-        effects: &[F::Error],
-        source: "nova/compute/manager.py:3440-3445",
-    },
+    failure_phases: DELETE_FAILURES,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -314,10 +558,26 @@ pub(crate) const RESTORE: ActionSpec = ActionSpec {
             source: "nova/compute/api.py:2839-2843",
         },
     ],
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::Restoring)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:2830-2844",
+        ),
+        phase(
+            At(T::Restoring),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:3624-3634, 150-189",
+        ),
+        phase(
+            At(T::Restoring),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:3634-3637, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(LockWording::InvalidState, "nova/compute/api.py:2814; nova/api/openstack/compute/deferred_delete.py:50-52 (catches only InstanceInvalidState)"),
@@ -368,10 +628,23 @@ pub(crate) const RESET_STATE: ActionSpec = ActionSpec {
             source: "nova/api/openstack/compute/admin_actions.py:83-90",
         },
     ],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: &[
+        // instance_action.finish() raises after the save: 500, reset done.
+        phase(
+            Api,
+            &[ends_as(V::Active, None)],
+            M::AfterEnd,
+            "nova/api/openstack/compute/admin_actions.py:88-91",
+        )
+        .on(Branch::ResetActive),
+        phase(
+            Api,
+            &[ends_as(V::Error, None)],
+            M::AfterEnd,
+            "nova/api/openstack/compute/admin_actions.py:88-91",
+        )
+        .on(Branch::ResetError),
+    ],
     image_tasks: None,
     starts: None,
     lock: unlocked(

@@ -8,7 +8,7 @@ use super::prelude::*;
 
 /// The compute side of rebuild and evacuate (manager.py:3760-3845,
 /// 4159-4161, 4250-4259, 3477-3498).
-const fn rebuild_tail(plain_end: &[VmState], stop_starts: &[VmState]) -> [Edge; 8] {
+const fn rebuild_tail(plain_end: &[VmState], stop_starts: &[VmState]) -> [Edge; 7] {
     [
         step(
             T::Rebuilding,
@@ -28,13 +28,6 @@ const fn rebuild_tail(plain_end: &[VmState], stop_starts: &[VmState]) -> [Edge; 
             &[T::RebuildBlockDeviceMapping],
             "nova/compute/manager.py:3834-3836",
         ),
-        step(
-            T::Rebuilding,
-            T::RebuildSpawning,
-            &[T::Rebuilding],
-            "nova/virt/ironic/driver.py:1759-1760",
-        )
-        .on(Branch::Ironic),
         finish(
             T::RebuildSpawning,
             only(T::RebuildSpawning),
@@ -103,15 +96,262 @@ const RESIZE_EDGES: &[Edge] = &[
         &[T::ResizeMigrated],
         "nova/compute/manager.py:6918-6919, 7125-7126",
     ),
-    // vm resized; power_state not refreshed (manager.py:6974-6977).
+    // vm resized; power_state not refreshed (manager.py:6974-6977); the
+    // cross-cell end is written in the target cell (7152-7162).
     finish(
         T::ResizeFinish,
         only(T::ResizeFinish),
         Some(V::Resized),
         None,
-        "nova/compute/manager.py:6974-6977",
+        "nova/compute/manager.py:6974-6977; cross-cell 7152-7162",
     ),
+    // A prep_resize failure with retry info: resize_prep written again,
+    // unguarded, and the conductor picks an alternate host.
+    step(
+        T::ResizePrep,
+        T::ResizePrep,
+        &[],
+        "nova/compute/manager.py:6432-6434, 6444-6446",
+    )
+    .unguarded()
+    .on(Branch::Reschedule),
 ];
+
+/// The failures of `resize` and `migrate` (the same `API.resize`,
+/// api.py:4290-4292).
+const RESIZE_FAILURES: &[FailurePhase] = &[
+    phase(Api, &[kept(T::ResizePrep)], M::ApiWriteNotUndone, "nova/compute/api.py:4446-4487"),
+    // Conductor: the request spec or the task built outside the try.
+    phase(
+        At(T::ResizePrep),
+        &[kept(T::ResizePrep)],
+        M::NotReverted,
+        "nova/conductor/manager.py:393-397",
+    ),
+    // Conductor: NoValidHost (incl. MaxRetriesExceeded), a policy error,
+    // or anything else (vm_state read back from the database).
+    phase(
+        At(T::ResizePrep),
+        &[CLEARED],
+        M::SetVmStateAndNotify,
+        "nova/conductor/manager.py:400-436",
+    ),
+    // Destination prep_resize: the node lookup outside the error-out.
+    phase(
+        At(T::ResizePrep),
+        &[CLEARED],
+        M::RevertsTaskState,
+        "nova/compute/manager.py:6356-6360, 150-189",
+    ),
+    // A claim or other failure with retry info: resize_prep again,
+    // unguarded, and the conductor tries an alternate host.
+    phase(
+        At(T::ResizePrep),
+        &[kept(T::ResizePrep)],
+        M::Reschedule,
+        "nova/compute/manager.py:6399-6409, 6426-6448",
+    ),
+    // No retry info, the reschedule failing, BuildAbortException, no
+    // source host; the source's resize_instance before its first save.
+    phase(
+        At(T::ResizePrep),
+        &[ERROR],
+        M::ErrorOut,
+        "nova/compute/manager.py:6366-6368, 6391-6398, 6449-6487, 6217-6220, 6722-6730, 11722-11727, 164-175",
+    ),
+    // InstanceFaultRollback (late anti-affinity, same-host migrate
+    // unsupported): instance_state is the vm_state at entry.
+    phase(
+        At(T::ResizePrep),
+        &[CLEARED],
+        M::ErrorOutRollback,
+        "nova/compute/manager.py:6381-6385, 6224-6233, 6365-6368, 11707-11721",
+    ),
+    phase(
+        At(T::ResizePrep),
+        &[error_with(T::ResizeMigrating)],
+        M::DirtyCarry,
+        "nova/compute/manager.py:6732-6733, 11722-11727, 157-163",
+    ),
+    // migrate_disk_and_power_off: InstanceFaultRollback (libvirt, before
+    // the power-off) or NotImplementedError.
+    phase(
+        At(T::ResizeMigrating),
+        &[CLEARED],
+        M::ErrorOutRollback,
+        "nova/compute/manager.py:6719-6725, 6746-6750, 11707-11721; nova/virt/libvirt/driver.py:12749-12776",
+    ),
+    phase(
+        At(T::ResizeMigrating),
+        &[ERROR],
+        M::ErrorOut,
+        "nova/compute/manager.py:6746-6756, 11722-11727, 164-175",
+    ),
+    phase(
+        At(T::ResizeMigrating),
+        &[error_with(T::ResizeMigrated)],
+        M::DirtyCarry,
+        "nova/compute/manager.py:6761-6777, 11722-11727, 157-163",
+    ),
+    // Source: the finish_resize cast; destination: network, allocations.
+    phase(
+        At(T::ResizeMigrated),
+        &[ERROR],
+        M::ErrorOut,
+        "nova/compute/manager.py:6780-6787, 7029-7033, 6895-6916, 11722-11727, 164-175",
+    ),
+    // Destination: the BDM swap outside the error-out block.
+    phase(
+        At(T::ResizeMigrated),
+        &[CLEARED],
+        M::RevertsTaskState,
+        "nova/compute/manager.py:7027, 6981-6986, 150-189",
+    ),
+    phase(
+        At(T::ResizeMigrated),
+        &[error_with(T::ResizeFinish)],
+        M::DirtyCarry,
+        "nova/compute/manager.py:6918-6919, 11722-11727, 157-163",
+    ),
+    // Volumes, finish_migration, or the end save (its resized/null
+    // carried, then vm_state error).
+    phase(
+        At(T::ResizeFinish),
+        &[ERROR],
+        M::ErrorOut,
+        "nova/compute/manager.py:6932-6966, 6974-6977, 11722-11727, 164-175",
+    ),
+    // Default instance_state active, even for a stopped server.
+    phase(
+        At(T::ResizeFinish),
+        &[ends_as(V::Active, None)],
+        M::ErrorOutRollback,
+        "nova/compute/manager.py:7029, 11707-11721",
+    ),
+    phase(
+        At(T::ResizeFinish),
+        &[ends_as(V::Resized, None)],
+        M::AfterEnd,
+        "nova/compute/manager.py:7035-7041, 164-175",
+    ),
+    // Cross-cell: the conductor's task rolls back (no alternate host).
+    phase(
+        At(T::ResizePrep),
+        &[CLEARED],
+        M::SetVmStateAndNotify,
+        "nova/conductor/tasks/cross_cell_migrate.py:819-868, 423-443; nova/conductor/manager.py:424-436",
+    )
+    .on(Branch::CrossCell),
+    // Cross-cell source: power-off or snapshot upload, then the conductor.
+    phase(
+        At(T::ResizeMigrating),
+        &[CLEARED],
+        M::SetVmStateAndNotify,
+        "nova/compute/manager.py:6560-6566, 6617-6650; nova/conductor/manager.py:424-436",
+    )
+    .on(Branch::CrossCell),
+    // Cross-cell source: destroy, volumes, network, with instance_state
+    // error (NotImplementedError too).
+    phase(
+        At(T::ResizeMigrating),
+        &[ERROR],
+        M::ErrorOut,
+        "nova/compute/manager.py:6654-6689",
+    )
+    .on(Branch::CrossCell),
+    // Cross-cell destination fails: error on the source cell's instance.
+    phase(
+        At(T::ResizeMigrated),
+        &[ERROR],
+        M::SetVmStateAndNotify,
+        "nova/conductor/tasks/cross_cell_migrate.py:526-547, 204-215",
+    )
+    .on(Branch::CrossCell),
+    phase(
+        At(T::ResizeFinish),
+        &[ERROR],
+        M::SetVmStateAndNotify,
+        "nova/conductor/tasks/cross_cell_migrate.py:526-547, 204-215",
+    )
+    .on(Branch::CrossCell),
+    // Cross-cell, after the destination finished: the mapping update.
+    phase(
+        At(T::ResizeMigrated),
+        &[CLEARED],
+        M::SetVmStateAndNotify,
+        "nova/conductor/tasks/cross_cell_migrate.py:568-606; nova/conductor/manager.py:424-436",
+    )
+    .on(Branch::CrossCell),
+];
+
+/// Rebuild and evacuate on the compute host, before the error-out block
+/// (image metadata, allocations): `@reverts_task_state`.
+const REBUILD_BEFORE_ERROR_OUT: FailurePhase = phase(
+    At(T::Rebuilding),
+    &[CLEARED],
+    M::RevertsTaskState,
+    "nova/compute/manager.py:3923-3933, 3961-3962, 150-189",
+);
+
+/// `InstanceFaultRollback`/`NotImplementedError` in the error-out block,
+/// with `instance_state` the vm_state at entry (the claim failing).
+const REBUILD_ROLLBACK: FailurePhase = phase(
+    At(T::Rebuilding),
+    &[CLEARED],
+    M::ErrorOutRollback,
+    "nova/compute/manager.py:3967-3969, 3978-4010, 11707-11721",
+);
+
+/// The guarded rebuilding → rebuilding save fails (pre-empted).
+const REBUILD_AGAIN_CARRIED: FailurePhase = phase(
+    At(T::Rebuilding),
+    &[error_with(T::Rebuilding)],
+    M::DirtyCarry,
+    "nova/compute/manager.py:4159-4161, 11722-11727, 157-163",
+);
+
+/// The guarded save to rebuild_block_device_mapping fails (pre-empted).
+const REBUILD_BDM_CARRIED: FailurePhase = phase(
+    At(T::Rebuilding),
+    &[error_with(T::RebuildBlockDeviceMapping)],
+    M::DirtyCarry,
+    "nova/compute/manager.py:3829-3830, 11722-11727, 157-163",
+);
+
+/// Attaching the volumes fails.
+const REBUILD_BDM_ERROR: FailurePhase = phase(
+    At(T::RebuildBlockDeviceMapping),
+    &[ERROR],
+    M::ErrorOut,
+    "nova/compute/manager.py:3832, 11722-11727, 164-175",
+);
+
+/// The guarded save to rebuild_spawning fails (pre-empted).
+const REBUILD_SPAWNING_CARRIED: FailurePhase = phase(
+    At(T::RebuildBlockDeviceMapping),
+    &[error_with(T::RebuildSpawning)],
+    M::DirtyCarry,
+    "nova/compute/manager.py:3834-3836, 11722-11727, 157-163",
+);
+
+/// The spawn fails (Ironic's provisioning too), the end save fails (its
+/// active/null carried, then vm_state error), or a notification after it.
+const REBUILD_SPAWNING_ERROR: FailurePhase = phase(
+    At(T::RebuildSpawning),
+    &[ERROR],
+    M::ErrorOut,
+    "nova/compute/manager.py:3838-3843, 4250-4251, 4264-4272, 11722-11727, 164-175; nova/virt/ironic/driver.py:1759-1800",
+);
+
+/// The stop run in-process at the end fails: its revert writes (active,
+/// null), then the error-out and the revert around the rebuild.
+const REBUILD_STOP_ERROR: FailurePhase = phase(
+    At(T::PoweringOff),
+    &[ERROR],
+    M::ErrorOut,
+    "nova/compute/manager.py:4253-4260, 3452-3498, 11722-11727, 164-175",
+)
+.on(Branch::StopAtEnd);
 
 /// `resize`.
 pub(crate) const RESIZE: ActionSpec = ActionSpec {
@@ -129,11 +369,7 @@ pub(crate) const RESIZE: ActionSpec = ActionSpec {
     // expected_errors (servers.py:1149).
     refused_with: Some(409),
     edges: RESIZE_EDGES,
-    failures: Failures {
-        effects: REVERT_OR_ERROR,
-        source:
-            "nova/conductor/manager.py:400-440; nova/compute/manager.py:6365-6367, 6723-6724, 7029",
-    },
+    failure_phases: RESIZE_FAILURES,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -171,11 +407,7 @@ pub(crate) const MIGRATE: ActionSpec = ActionSpec {
     // expected_errors (migrate_server.py:41).
     refused_with: Some(409),
     edges: RESIZE_EDGES,
-    failures: Failures {
-        effects: REVERT_OR_ERROR,
-        source:
-            "nova/conductor/manager.py:400-440; nova/compute/manager.py:6365-6367, 6723-6724, 7029",
-    },
+    failure_phases: RESIZE_FAILURES,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -238,10 +470,36 @@ pub(crate) const CONFIRM_RESIZE: ActionSpec = ActionSpec {
             source: "nova/compute/manager.py:5478-5490",
         },
     ],
-    failures: Failures {
-        effects: &[F::Error],
-        source: "nova/compute/manager.py:5382, 6001, 6054",
-    },
+    failure_phases: &[
+        // No @reverts_task_state on confirm_resize: the error-out leaves the
+        // task as it is (null, or a racing delete's).
+        phase(
+            NoTask,
+            &[ERROR],
+            M::ErrorOut,
+            "nova/compute/manager.py:5340-5344, 5382-5411, 5478-5490, 11722-11727",
+        ),
+        phase(
+            NoTask,
+            &[error_with(T::Deleting), error_with(T::SoftDeleting)],
+            M::ErrorUnderPreempter,
+            "nova/compute/manager.py:5382-5384, 11722-11727",
+        ),
+        // Default instance_state active, even if the guest is off.
+        phase(
+            NoTask,
+            &[ends_as(V::Active, None)],
+            M::ErrorOutRollback,
+            "nova/compute/manager.py:5382-5384, 11707-11721",
+        ),
+        phase(
+            NoTask,
+            &[ERROR],
+            M::SetVmStateAndNotify,
+            "nova/conductor/tasks/cross_cell_migrate.py:1057-1078",
+        )
+        .on(Branch::CrossCell),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -315,6 +573,16 @@ pub(crate) const REVERT_RESIZE: ActionSpec = ActionSpec {
             "nova/compute/manager.py:3477-3498",
         )
         .on(Branch::WasStopped),
+        // Cross-cell: one guarded save, active unless the server was
+        // stopped before (power_on = old_vm_state == ACTIVE).
+        finish(
+            T::ResizeReverting,
+            only(T::ResizeReverting),
+            Some(V::Active),
+            None,
+            "nova/compute/manager.py:5948, 5966-5968",
+        )
+        .on(Branch::CrossCell),
         finish(
             T::ResizeReverting,
             only(T::ResizeReverting),
@@ -322,12 +590,68 @@ pub(crate) const REVERT_RESIZE: ActionSpec = ActionSpec {
             None,
             "nova/compute/manager.py:5948, 5966-5968",
         )
-        .on(Branch::CrossCell),
+        .on(Branch::CrossCellWasStopped),
     ],
-    failures: Failures {
-        effects: &[F::Error],
-        source: "nova/compute/manager.py:5382, 6001, 6054",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::ResizeReverting)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4066-4088",
+        ),
+        // On the destination, before the error-out block; on the source,
+        // _delete_stashed_flavor_info in the finally.
+        phase(
+            At(T::ResizeReverting),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:5998-5999, 6044-6048, 150-189",
+        ),
+        // Destination (revert_resize) or source (finish_revert_resize),
+        // default instance_state active; or a notification after the end.
+        phase(
+            At(T::ResizeReverting),
+            &[ERROR],
+            M::ErrorOut,
+            "nova/compute/manager.py:6001-6030, 6054-6120, 6132-6146, 11722-11727, 164-175",
+        ),
+        phase(
+            At(T::ResizeReverting),
+            &[ends_as(V::Active, None)],
+            M::ErrorOutRollback,
+            "nova/compute/manager.py:6001, 6054, 11707-11721",
+        ),
+        // The guarded saves at 5824 and 6124 fail under a delete.
+        phase(
+            At(T::ResizeReverting),
+            &[error_with(T::Deleting), error_with(T::SoftDeleting)],
+            M::ErrorUnderPreempter,
+            "nova/compute/manager.py:6071, 5814-5824, 6122-6124, 11722-11727",
+        ),
+        phase(
+            At(T::ResizeReverting),
+            &[ERROR],
+            M::SetVmStateAndNotify,
+            "nova/conductor/tasks/cross_cell_migrate.py:1438-1471",
+        )
+        .on(Branch::CrossCell),
+        phase(
+            At(T::ResizeReverting),
+            &[ERROR],
+            M::SetVmStateAndNotify,
+            "nova/conductor/tasks/cross_cell_migrate.py:1438-1471",
+        )
+        .on(Branch::CrossCellWasStopped),
+        // The stop run in-process fails: its revert writes (resized,
+        // null), then the error-out and the revert around it.
+        phase(
+            At(T::PoweringOff),
+            &[ERROR],
+            M::ErrorOut,
+            "nova/compute/manager.py:6136-6140, 3452-3498, 11722-11727",
+        )
+        .on(Branch::WasStopped),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -361,23 +685,63 @@ pub(crate) const REBUILD: ActionSpec = ActionSpec {
     // expected_errors (servers.py:1239).
     refused_with: Some(409),
     edges: &{
-        let [a, b, c, d, e, f, g, h] = rebuild_tail(&[V::Active, V::Error], &[V::Stopped]);
+        let [a, b, c, e, f, g, h] = rebuild_tail(&[V::Active, V::Error], &[V::Stopped]);
         [
             api(None, T::Rebuilding, NULL, "nova/compute/api.py:3841-3850"),
             a,
             b,
             c,
-            d,
+            // Ironic's own rebuild skips the block-device phase.
+            step(
+                T::Rebuilding,
+                T::RebuildSpawning,
+                &[T::Rebuilding],
+                "nova/virt/ironic/driver.py:1759-1760",
+            )
+            .on(Branch::Ironic),
             e,
             f,
             g,
             h,
         ]
     },
-    failures: Failures {
-        effects: REVERT_OR_ERROR,
-        source: "nova/compute/manager.py:3978-4024; nova/conductor/manager.py:1349-1374",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::Rebuilding)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:3841-3897",
+        ),
+        // Conductor: same host, lookups or the compute cast unhandled; a
+        // new image whose scheduling raises anything but the listed errors.
+        phase(
+            At(T::Rebuilding),
+            &[kept(T::Rebuilding)],
+            M::NotReverted,
+            "nova/conductor/manager.py:1235-1241, 1323-1348, 1383-1426",
+        ),
+        // Conductor, new image: NoValidHost and the listed errors.
+        phase(
+            At(T::Rebuilding),
+            &[ERROR],
+            M::SetVmStateAndNotify,
+            "nova/conductor/manager.py:1349-1374",
+        ),
+        REBUILD_BEFORE_ERROR_OUT,
+        REBUILD_ROLLBACK,
+        phase(
+            At(T::Rebuilding),
+            &[ERROR],
+            M::ErrorOut,
+            "nova/compute/manager.py:4017-4024, 4134, 4163-4187, 3766-3821, 11722-11727, 164-175",
+        ),
+        REBUILD_AGAIN_CARRIED,
+        REBUILD_BDM_CARRIED,
+        REBUILD_BDM_ERROR,
+        REBUILD_SPAWNING_CARRIED,
+        REBUILD_SPAWNING_ERROR,
+        REBUILD_STOP_ERROR,
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -413,8 +777,10 @@ pub(crate) const EVACUATE: ActionSpec = ActionSpec {
     edges: &{
         // target_state stopped (2.95+) applies unless the server is in error
         // (manager.py:4079-4086; evacuate.py:111-122).
-        let [a, b, c, d, e, f, g, h] =
-            rebuild_tail(&[V::Active, V::Error], &[V::Active, V::Stopped]);
+        // No Ironic row: Ironic (and VMware) declare supports_evacuate
+        // false and the compute refuses first (manager.py:4096-4097;
+        // nova/virt/ironic/driver.py:158).
+        let [a, b, c, e, f, g, h] = rebuild_tail(&[V::Active, V::Error], &[V::Active, V::Stopped]);
         [
             // save(expected_task_state=None): no guard at all (api.py:5735-5736).
             api(
@@ -426,17 +792,70 @@ pub(crate) const EVACUATE: ActionSpec = ActionSpec {
             a,
             b,
             c,
-            d,
             e,
             f,
             g,
             h,
         ]
     },
-    failures: Failures {
-        effects: REVERT_OR_ERROR,
-        source: "nova/compute/manager.py:3978-4024; nova/conductor/manager.py:1349-1374",
-    },
+    failure_phases: &[
+        // Evacuate accepts any task, so it can be retried.
+        phase(
+            Api,
+            &[kept(T::Rebuilding)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:5735-5785",
+        ),
+        // Conductor, forced host: source or destination node not found, or
+        // the claim finds no host: the in-memory vm_state, task null.
+        phase(
+            At(T::Rebuilding),
+            &[CLEARED],
+            M::SetVmStateAndNotify,
+            "nova/conductor/manager.py:1182-1212",
+        ),
+        phase(
+            At(T::Rebuilding),
+            &[ERROR],
+            M::SetVmStateAndNotify,
+            "nova/conductor/manager.py:1260-1276, 1349-1374",
+        ),
+        phase(
+            At(T::Rebuilding),
+            &[kept(T::Rebuilding)],
+            M::NotReverted,
+            "nova/conductor/manager.py:1257-1281, 1383-1426",
+        ),
+        // Forced host with no compute node here: InstanceFaultRollback
+        // raised outside the error-out block.
+        phase(
+            At(T::Rebuilding),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:3938-3956, 3923-3933, 3961-3962, 150-189",
+        ),
+        // The claim, or the late group-policy check (4088-4094).
+        phase(
+            At(T::Rebuilding),
+            &[CLEARED],
+            M::ErrorOutRollback,
+            "nova/compute/manager.py:3967-3969, 3978-4010, 4088-4094, 11707-11721",
+        ),
+        // No supports_evacuate, the guest still exists, shared storage
+        // mismatch, target_state, network, BDM, ... or after the end.
+        phase(
+            At(T::Rebuilding),
+            &[ERROR],
+            M::ErrorOut,
+            "nova/compute/manager.py:4079-4113, 4017-4024, 4025-4030, 11722-11727, 164-175",
+        ),
+        REBUILD_AGAIN_CARRIED,
+        REBUILD_BDM_CARRIED,
+        REBUILD_BDM_ERROR,
+        REBUILD_SPAWNING_CARRIED,
+        REBUILD_SPAWNING_ERROR,
+        REBUILD_STOP_ERROR,
+    ],
     image_tasks: None,
     starts: None,
     lock: unlocked("nova/compute/api.py:5702-5707 (no @check_instance_lock)"),
@@ -474,10 +893,49 @@ pub(crate) const LIVE_MIGRATE: ActionSpec = ActionSpec {
         None,
         "nova/compute/manager.py:10350-10376",
     ),
-    failures: Failures {
-        effects: REVERT_OR_ERROR,
-        source: "nova/conductor/manager.py:486-543; nova/compute/manager.py:9787-9802, 10597-10600",
-    },
+    failure_phases: &[
+        // Also the synchronous pre-2.34 call timing out.
+        phase(Api, &[kept(T::Migrating)], M::ApiWriteNotUndone, "nova/compute/api.py:5590-5626"),
+        // The migration record or the task built before the conductor's
+        // try; the source handler's own bookkeeping (no revert there);
+        // the rollback itself failing before its end write.
+        phase(
+            At(T::Migrating),
+            &[kept(T::Migrating)],
+            M::NotReverted,
+            "nova/conductor/manager.py:499-515; nova/compute/manager.py:9804-9842, 10483-10593",
+        ),
+        // Pre-checks and scheduling: the in-memory vm_state, task null.
+        phase(
+            At(T::Migrating),
+            &[CLEARED],
+            M::SetVmStateAndNotify,
+            "nova/conductor/manager.py:516-534; nova/conductor/tasks/live_migrate.py:81-160",
+        ),
+        phase(
+            At(T::Migrating),
+            &[ERROR],
+            M::SetVmStateAndNotify,
+            "nova/conductor/manager.py:535-546",
+        ),
+        // pre_live_migration, VIF plugging, a cancelled queued migration,
+        // libvirt reporting the job failed or cancelled.
+        phase(
+            At(T::Migrating),
+            &[CLEARED],
+            M::LiveMigrationRollback,
+            "nova/compute/manager.py:9696-9733, 9762-9771, 10597-10600; nova/virt/libvirt/driver.py:11767-11782",
+        ),
+        // driver.live_migration raises (also after a rollback, when
+        // libvirt's operation thread raised), post-migration at the source
+        // or at the destination fails.
+        phase(
+            At(T::Migrating),
+            &[ERROR],
+            M::ErrorState,
+            "nova/compute/manager.py:9787-9802, 10072-10107, 10339-10376; nova/virt/libvirt/driver.py:11842-11867",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -515,10 +973,9 @@ pub(crate) const LIVE_MIGRATE_FORCE_COMPLETE: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    // The request writes nothing; a failure on the compute host only
+    // records a fault and the live migration goes on (manager.py:9844-9866).
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -561,10 +1018,25 @@ pub(crate) const LIVE_MIGRATE_ABORT: ActionSpec = ActionSpec {
             "nova/compute/manager.py:9947-9949, 10597-10600",
         ),
     ],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    failure_phases: &[
+        // Queued: the cancel succeeded but reverting the allocation or the
+        // network raises before the end write (no revert on this handler);
+        // running: the driver's abort fails and the migration goes on.
+        phase(
+            At(T::Migrating),
+            &[kept(T::Migrating)],
+            M::NotReverted,
+            "nova/compute/manager.py:9876-9956; nova/virt/libvirt/driver.py:11309-11324",
+        ),
+        // Running on libvirt: the abort makes the monitor roll back, and if
+        // the operation thread raised, live_migration's error path runs.
+        phase(
+            At(T::Migrating),
+            &[ERROR],
+            M::ErrorState,
+            "nova/virt/libvirt/driver.py:11774-11782, 11842-11867; nova/compute/manager.py:9792-9802",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(LockWording::InvalidState, "nova/compute/api.py:5659; nova/api/openstack/compute/server_migrations.py:210-212 (catches only InstanceInvalidState)"),

@@ -8,8 +8,10 @@
 //!    cited at its `def`), the method name, the REST words, the HTTP request,
 //!    the 409 word, the HTTP status the controller answers to a refusal by
 //!    state, every task_state write with its guard and branch, the
-//!    failures, and for image-taking actions the upload task states. Cite the
-//!    `path:line` of every fact at the pinned commit.
+//!    failures phase by phase (for the API call and for each task_state it
+//!    writes: every (vm_state, task_state) a failure there can leave, with
+//!    its mechanism), and for image-taking actions the upload task states.
+//!    Cite the `path:line` of every fact at the pinned commit.
 //! 3. Add the arm in `Action::spec` (`src/rules/spec.rs`): the build fails
 //!    until you do.
 //! 4. Run `cargo xtask codegen` and the tests: the generated docs, the reach
@@ -26,7 +28,11 @@ mod prelude {
     pub(super) use crate::rules::edge::{
         api, finish, one_task, only, step, Branch, Edge, Guard, ALL_STARTS, NULL, UNGUARDED,
     };
-    pub(super) use crate::rules::outcome::{FailureEffect as F, Failures};
+    pub(super) use crate::rules::outcome::{
+        ends_as, error_with, kept, phase, FailurePhase,
+        FailurePoint::{Api, At, NoTask},
+        Mechanism as M, CLEARED, ERROR,
+    };
     pub(super) use crate::rules::preflight::{
         host, locked, policy, since, unlocked, until, HostCheck, LockWording, Policy,
         PolicyDefault, EVERY_VERSION, NO_HOST_CHECK,
@@ -39,8 +45,8 @@ mod prelude {
 
     /// The request of every `POST /servers/{id}/action` action.
     pub(super) const SERVER_ACTION: &str = "POST /servers/{server_id}/action";
-    /// Failures that only clear the task.
-    pub(super) const REVERT: &[F] = &[F::ClearTask];
-    /// Failures that clear the task or put the server in error.
-    pub(super) const REVERT_OR_ERROR: &[F] = &[F::ClearTask, F::Error];
+    /// The failures of an action that writes no state: none changes
+    /// anything (the request is refused, or the compute host only records
+    /// a fault).
+    pub(super) const NO_STATE_WRITTEN: &[FailurePhase] = &[];
 }

@@ -57,10 +57,26 @@ pub(crate) const STOP: ActionSpec = ActionSpec {
             "nova/compute/manager.py:3477-3498",
         ),
     ],
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::PoweringOff)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:2857-2864",
+        ),
+        phase(
+            At(T::PoweringOff),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:3461-3495, 150-189",
+        ),
+        phase(
+            At(T::PoweringOff),
+            &[ends_as(V::Stopped, None).power(P::Shutdown)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:3495-3498, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -104,10 +120,26 @@ pub(crate) const START: ActionSpec = ActionSpec {
         Some(P::Running),
         "nova/compute/manager.py:3552-3565",
     ),
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::PoweringOn)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:2880-2884",
+        ),
+        phase(
+            At(T::PoweringOn),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:3547-3552, 150-189",
+        ),
+        phase(
+            At(T::PoweringOn),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:3552-3565, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -167,10 +199,61 @@ pub(crate) const REBOOT_SOFT: ActionSpec = ActionSpec {
             "nova/compute/manager.py:4533-4539",
         ),
     ],
-    failures: Failures {
-        effects: &[F::ClearTask, F::Error, F::LooksLikeSuccess],
-        source: "nova/compute/manager.py:4410-4551",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::Rebooting)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:3650-3658",
+        ),
+        // Anything before the save at 4461 (outside the try).
+        phase(
+            At(T::Rebooting),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:4428-4461, 150-189",
+        ),
+        // The save at 4488 raises inside the try: guest running, fault
+        // recorded and the unguarded end save written; guest not running,
+        // vm error with the dirty reboot_started (kept on a conflict,
+        // cleared by @reverts_task_state otherwise).
+        phase(
+            At(T::RebootPending),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::RebootFailedButRunning,
+            "nova/compute/manager.py:4483-4488, 4508-4527, 4533-4539",
+        ),
+        phase(
+            At(T::RebootPending),
+            &[error_with(T::RebootStarted)],
+            M::DirtyCarry,
+            "nova/compute/manager.py:4483-4488, 4528-4531, 157-163",
+        ),
+        phase(
+            At(T::RebootPending),
+            &[ERROR],
+            M::ErrorState,
+            "nova/compute/manager.py:4528-4531, 164-175",
+        ),
+        phase(
+            At(T::RebootStarted),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::RebootFailedButRunning,
+            "nova/compute/manager.py:4499-4527, 4533-4539",
+        ),
+        phase(
+            At(T::RebootStarted),
+            &[ERROR],
+            M::ErrorState,
+            "nova/compute/manager.py:4528-4531, 164-175",
+        ),
+        phase(
+            At(T::RebootStarted),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:4533-4539, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -232,10 +315,57 @@ pub(crate) const REBOOT_HARD: ActionSpec = ActionSpec {
             "nova/compute/manager.py:4533-4539",
         ),
     ],
-    failures: Failures {
-        effects: &[F::ClearTask, F::Error, F::LooksLikeSuccess],
-        source: "nova/compute/manager.py:4410-4551",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::RebootingHard)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:3663-3670",
+        ),
+        phase(
+            At(T::RebootingHard),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:4428-4461, 150-189",
+        ),
+        // As for the soft reboot; the end is active whatever the start.
+        phase(
+            At(T::RebootPendingHard),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::RebootFailedButRunning,
+            "nova/compute/manager.py:4486-4488, 4508-4527, 4533-4539",
+        ),
+        phase(
+            At(T::RebootPendingHard),
+            &[error_with(T::RebootStartedHard)],
+            M::DirtyCarry,
+            "nova/compute/manager.py:4486-4488, 4528-4531, 157-163",
+        ),
+        phase(
+            At(T::RebootPendingHard),
+            &[ERROR],
+            M::ErrorState,
+            "nova/compute/manager.py:4528-4531, 164-175",
+        ),
+        phase(
+            At(T::RebootStartedHard),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::RebootFailedButRunning,
+            "nova/compute/manager.py:4496-4527, 4533-4539",
+        ),
+        phase(
+            At(T::RebootStartedHard),
+            &[ERROR],
+            M::ErrorState,
+            "nova/compute/manager.py:4528-4531, 164-175",
+        ),
+        phase(
+            At(T::RebootStartedHard),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:4533-4539, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -275,10 +405,26 @@ pub(crate) const PAUSE: ActionSpec = ActionSpec {
         Some(P::Paused),
         "nova/compute/manager.py:7317-7321",
     ),
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::Pausing)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4829-4832",
+        ),
+        phase(
+            At(T::Pausing),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:7317-7318, 150-189",
+        ),
+        phase(
+            At(T::Pausing),
+            &[ends_as(V::Paused, None).power(P::Paused)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:7318-7321, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -318,10 +464,26 @@ pub(crate) const UNPAUSE: ActionSpec = ActionSpec {
         Some(P::Running),
         "nova/compute/manager.py:7339-7343",
     ),
-    failures: Failures {
-        effects: REVERT,
-        source: "nova/compute/manager.py:150-189 (@reverts_task_state)",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::Unpausing)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4838-4841",
+        ),
+        phase(
+            At(T::Unpausing),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:7339-7340, 150-189",
+        ),
+        phase(
+            At(T::Unpausing),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:7340-7343, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -361,10 +523,40 @@ pub(crate) const SUSPEND: ActionSpec = ActionSpec {
         Some(P::Suspended),
         "nova/compute/manager.py:7484-7487",
     ),
-    failures: Failures {
-        effects: REVERT_OR_ERROR,
-        source: "nova/compute/manager.py:11671-11727 (_error_out_instance_on_exception), 5284-5290",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::Suspending)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4865-4868",
+        ),
+        // Before the driver call, or _get_power_state after it.
+        phase(
+            At(T::Suspending),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:7476-7480, 7484, 150-189",
+        ),
+        // instance_state is the vm_state at entry (active).
+        phase(
+            At(T::Suspending),
+            &[CLEARED],
+            M::ErrorOutRollback,
+            "nova/compute/manager.py:7481-7483, 11707-11721",
+        ),
+        phase(
+            At(T::Suspending),
+            &[ERROR],
+            M::ErrorOut,
+            "nova/compute/manager.py:7481-7483, 11722-11727, 164-175",
+        ),
+        phase(
+            At(T::Suspending),
+            &[ends_as(V::Suspended, None).power(P::Suspended)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:7484-7487, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -406,10 +598,38 @@ pub(crate) const RESUME: ActionSpec = ActionSpec {
         Some(P::Running),
         "nova/compute/manager.py:7527-7534",
     ),
-    failures: Failures {
-        effects: REVERT_OR_ERROR,
-        source: "nova/compute/manager.py:11671-11727 (_error_out_instance_on_exception), 5284-5290",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::Resuming)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4877-4880",
+        ),
+        phase(
+            At(T::Resuming),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:7502-7520, 7527, 150-189",
+        ),
+        phase(
+            At(T::Resuming),
+            &[CLEARED],
+            M::ErrorOutRollback,
+            "nova/compute/manager.py:7522-7525, 11707-11721",
+        ),
+        phase(
+            At(T::Resuming),
+            &[ERROR],
+            M::ErrorOut,
+            "nova/compute/manager.py:7522-7525, 11722-11727, 164-175",
+        ),
+        phase(
+            At(T::Resuming),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:7527-7534, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -449,10 +669,35 @@ pub(crate) const RESCUE: ActionSpec = ActionSpec {
         Some(P::Running),
         "nova/compute/manager.py:5295-5299",
     ),
-    failures: Failures {
-        effects: REVERT_OR_ERROR,
-        source: "nova/compute/manager.py:11671-11727 (_error_out_instance_on_exception), 5284-5290",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::Rescuing)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4939-4946",
+        ),
+        // Before the power-off, or notify_usage_exists after the driver.
+        phase(
+            At(T::Rescuing),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:5255-5274, 5292-5293, 150-189",
+        ),
+        // Power-off, shares or driver.rescue (NotImplementedError too):
+        // _set_instance_obj_error_state directly, no rollback branch.
+        phase(
+            At(T::Rescuing),
+            &[ERROR],
+            M::ErrorState,
+            "nova/compute/manager.py:5276-5290, 164-175",
+        ),
+        phase(
+            At(T::Rescuing),
+            &[ends_as(V::Rescued, None).power(P::Running)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:5295-5299, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -493,10 +738,39 @@ pub(crate) const UNRESCUE: ActionSpec = ActionSpec {
         Some(P::Running),
         "nova/compute/manager.py:5327-5330",
     ),
-    failures: Failures {
-        effects: REVERT_OR_ERROR,
-        source: "nova/compute/manager.py:11671-11727 (_error_out_instance_on_exception), 5284-5290",
-    },
+    failure_phases: &[
+        phase(
+            Api,
+            &[kept(T::Unrescuing)],
+            M::ApiWriteNotUndone,
+            "nova/compute/api.py:4952-4957",
+        ),
+        phase(
+            At(T::Unrescuing),
+            &[CLEARED],
+            M::RevertsTaskState,
+            "nova/compute/manager.py:5317-5322, 150-189",
+        ),
+        // Default instance_state active: the guest is still in rescue.
+        phase(
+            At(T::Unrescuing),
+            &[ends_as(V::Active, None)],
+            M::ErrorOutRollback,
+            "nova/compute/manager.py:5324-5325, 11671-11672, 11707-11721",
+        ),
+        phase(
+            At(T::Unrescuing),
+            &[ERROR],
+            M::ErrorOut,
+            "nova/compute/manager.py:5324-5325, 11722-11727, 164-175",
+        ),
+        phase(
+            At(T::Unrescuing),
+            &[ends_as(V::Active, None).power(P::Running)],
+            M::DirtyFinalSave,
+            "nova/compute/manager.py:5327-5330, 164-175",
+        ),
+    ],
     image_tasks: None,
     starts: None,
     lock: locked(
@@ -534,10 +808,8 @@ pub(crate) const TRIGGER_CRASH_DUMP: ActionSpec = ActionSpec {
     // manager.py:3586-3588, snapshot_volume_backed api.py:3500-3637,
     // force_complete manager.py:9844-9865).
     edges: &[],
-    failures: Failures {
-        effects: &[F::NoWrite],
-        source: "no task_state is written by these actions",
-    },
+    // The compute host only records a fault (manager.py:3571-3594).
+    failure_phases: NO_STATE_WRITTEN,
     image_tasks: None,
     starts: None,
     lock: locked(
