@@ -307,6 +307,20 @@ impl Decision {
         self.slot[len][usize::from(byte)]
     }
 
+    /// The same, comparing in 8-byte words (the names have the input's
+    /// length; the last word overlaps the one before it) instead of `==`.
+    #[inline]
+    fn find_words(&self, names: &[&str], name: &str) -> Option<usize> {
+        let mut candidate = self.floor(name);
+        while let Some(index) = usize::from(candidate).checked_sub(1) {
+            if same_bytes(names[index].as_bytes(), name.as_bytes()) {
+                return Some(index);
+            }
+            candidate = self.next[index];
+        }
+        None
+    }
+
     /// A generated length-then-byte decision as a parser would use it: the
     /// floor's candidate, then a comparison with the whole name (a second
     /// candidate for the few names one byte does not separate).
@@ -320,6 +334,32 @@ impl Decision {
             candidate = self.next[index];
         }
         None
+    }
+}
+
+/// Whether `a` and `b` (of the same length) hold the same bytes, compared
+/// a word at a time.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap());
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap());
+    if len >= 8 {
+        let mut at = 0;
+        while at + 8 < len {
+            if word(a, at) != word(b, at) {
+                return false;
+            }
+            at += 8;
+        }
+        word(a, len - 8) == word(b, len - 8)
+    } else if len >= 4 {
+        half(a, 0) == half(b, 0) && half(a, len - 4) == half(b, len - 4)
+    } else {
+        a == b
     }
 }
 
@@ -370,6 +410,7 @@ fn bench_from_str<T: std::str::FromStr + Copy + PartialEq + std::fmt::Debug>(
         assert_eq!(name.parse::<T>().ok(), Some(all[i]), "{name}");
         assert_ne!(floor(name), 0, "{name}: benches/support/floor.rs is stale");
         assert_eq!(decision.find(&keys, name), Some(i), "{name}");
+        assert_eq!(decision.find_words(&keys, name), Some(i), "{name}");
         assert_eq!(phf.find(name), Some(i), "{name}");
     }
     let mut g = c.benchmark_group(group);
@@ -404,6 +445,18 @@ fn bench_from_str<T: std::str::FromStr + Copy + PartialEq + std::fmt::Debug>(
             acc
         })
     });
+    g.bench_function("length, one byte, word comparison", |b| {
+        b.iter(|| {
+            let decision = black_box(&decision);
+            let mut acc = 0u32;
+            for name in black_box(names) {
+                acc = acc.wrapping_add(u32::from(
+                    black_box(decision.find_words(&keys, name).map(|i| all[i])).is_some(),
+                ));
+            }
+            acc
+        })
+    });
     g.bench_function("phf (SipHash, displacement)", |b| {
         b.iter(|| {
             let phf = black_box(&phf);
@@ -417,6 +470,26 @@ fn bench_from_str<T: std::str::FromStr + Copy + PartialEq + std::fmt::Debug>(
         })
     });
     g.finish();
+    alternate(
+        &format!("{group}/length, one byte, word comparison vs from_str"),
+        || {
+            let decision = black_box(&decision);
+            let mut acc = 0usize;
+            for name in black_box(names) {
+                acc += usize::from(
+                    black_box(decision.find_words(&keys, name).map(|i| all[i])).is_some(),
+                );
+            }
+            acc
+        },
+        || {
+            let mut acc = 0usize;
+            for name in black_box(names) {
+                acc += usize::from(black_box(name.parse::<T>()).is_ok());
+            }
+            acc
+        },
+    );
     alternate(
         &format!("{group}/from_str"),
         || {

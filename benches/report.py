@@ -94,6 +94,7 @@ BASELINES = [
     for label, key in (
         ("floor: a bare `match` on the length and one byte,", MATCH_FLOOR),
         ("length, one byte, one comparison (a table, then `==`),", "length, one byte, one comparison"),
+        ("length, one byte, a comparison by 8-byte words,", "length, one byte, word comparison"),
         ("`phf`'s lookup (SipHash-1-3, displacement, `==`),", "phf (SipHash, displacement)"),
     )
 ]

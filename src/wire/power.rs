@@ -81,7 +81,9 @@ impl PowerState {
     ///
     /// # Errors
     /// As [`PowerState::from_code`] for a number, [`ParseError::Unknown`] otherwise.
-    #[inline]
+    // Always: the success path is small, and a call would hand the caller
+    // the 80-byte Result through memory (see wire_enum!'s parse).
+    #[inline(always)]
     pub fn parse_code_or_name(text: &str) -> Result<PowerState, ParseError> {
         // The two common forms inline: a fields.py name, a one-digit code.
         if let Some(state) = PowerState::from_wire(text) {
