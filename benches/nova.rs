@@ -591,6 +591,11 @@ fn parse(c: &mut Criterion) {
     });
     g.finish();
     alternate(
+        "status serde_json/openstack against ours",
+        || serde_pass::<openstack::compute::ServerStatus>(&quoted) as usize,
+        || serde_pass::<ServerStatus>(&quoted) as usize,
+    );
+    alternate(
         "status serde_json/nova_states::ServerStatus",
         || serde_pass::<ServerStatus>(&quoted) as usize,
         || {

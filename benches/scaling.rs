@@ -6,9 +6,9 @@
 //! ```
 //!
 //! prints one JSON line: the items, the nanoseconds per item (a run of
-//! 1,000 is repeated 1,000 times and timed together), the cost per item
-//! against runs of 1,000 timed in alternation with the long run (the
-//! figure to judge constancy by on a shared machine), the heap
+//! 1,000 is repeated 1,000 times and timed together), the cost per item of
+//! the long run's pieces of 1,000 against fresh runs of 1,000 timed beside
+//! them (the figure to judge constancy by on a shared machine), the heap
 //! allocations per item and the most heap the timed loop held beyond its
 //! prepared input (a counting global allocator sees every allocation) and
 //! the process's peak resident memory (Linux's `VmHWM`). `benches/compare.sh` runs it for each
@@ -146,14 +146,18 @@ struct Run {
     against_1000: f64,
 }
 
-/// Pieces the long run is timed in, each followed by a run of 1,000.
-const PIECES: usize = 50;
+/// The long run is timed in pieces of 1,000 items; after every
+/// [`EVERY`]th piece comes a fresh run of 1,000 (timed too), and that
+/// piece's cost is compared with it. Pieces and runs are equally short, so
+/// a process switch on a busy machine is as likely to fall in either.
+const PIECE: usize = 1_000;
+const EVERY: usize = 10;
 
 /// Times `items` items of `long` (which continues where it stopped: one
-/// validator, one stream of documents) in [`PIECES`] pieces, each followed
-/// by a fresh run of 1,000 items (`short`), so a change of load on a shared
-/// machine hits both; a run of 1,000 or fewer is repeated for 10^6 items.
-/// Allocations and heap are counted over all of it.
+/// validator, one stream of documents) in pieces of 1,000, comparing
+/// pieces with fresh runs of 1,000 (`short`) timed beside them; a run of
+/// 1,000 or fewer is repeated for 10^6 items. Allocations and heap are
+/// counted over all of it.
 fn measure(
     items: usize,
     mut long: impl FnMut(usize) -> usize,
@@ -171,34 +175,45 @@ fn measure(
         heap_growth: 0,
         against_1000: 1.0,
     };
-    if items <= 1_000 {
+    if items <= PIECE {
         let runs = (1_000_000 / items).max(1);
         let start = Instant::now();
         run.ok = (0..runs).map(|_| short()).sum();
         run.seconds = start.elapsed().as_secs_f64();
-        run.items = runs * 1_000;
+        run.items = runs * PIECE;
         run.allocations_over = run.items;
     } else {
-        // On the stack: the long run's heap is what is counted.
-        let mut ratios = [0.0f64; PIECES];
+        // Preallocated before counting: the long run's heap is what counts.
+        let pieces = items.div_ceil(PIECE);
+        let mut ratios = Vec::with_capacity(pieces / EVERY + 1);
+        let live = LIVE.load(Relaxed);
+        PEAK.store(live, Relaxed);
+        let counted = ALLOCATIONS.load(Relaxed);
         let mut done = 0;
-        for (piece, ratio) in ratios.iter_mut().enumerate() {
-            let size = items * (piece + 1) / PIECES - done;
+        let mut shorts = 0;
+        for piece in 0..pieces {
+            let size = PIECE.min(items - done);
             done += size;
             let start = Instant::now();
             run.ok += long(size);
-            let long_seconds = start.elapsed().as_secs_f64();
-            let start = Instant::now();
-            black_box(short());
-            let short_seconds = start.elapsed().as_secs_f64();
-            run.seconds += long_seconds;
-            *ratio = (long_seconds / size as f64) / (short_seconds / 1_000.0);
+            let seconds = start.elapsed().as_secs_f64();
+            run.seconds += seconds;
+            if piece % EVERY == EVERY - 1 && size == PIECE {
+                let start = Instant::now();
+                black_box(short());
+                ratios.push(seconds / start.elapsed().as_secs_f64());
+                shorts += 1;
+            }
         }
-        ratios.sort_by(f64::total_cmp);
-        run.against_1000 = ratios[ratios.len() / 2];
+        // Unstable: the stable sort would allocate a buffer.
+        ratios.sort_unstable_by(f64::total_cmp);
+        run.against_1000 = ratios.get(ratios.len() / 2).copied().unwrap_or(1.0);
         run.items = items;
         // The runs of 1,000 in between allocate as the long run does.
-        run.allocations_over = items + PIECES * 1_000;
+        run.allocations_over = items + shorts * PIECE;
+        run.allocations = ALLOCATIONS.load(Relaxed) - counted;
+        run.heap_growth = PEAK.load(Relaxed) - live;
+        return run;
     }
     run.allocations = ALLOCATIONS.load(Relaxed) - allocations;
     run.heap_growth = PEAK.load(Relaxed) - live;
