@@ -331,7 +331,7 @@ def goals(rust, py, proc):
         flat = max(peaks) - min(peaks) <= 1024
         add("second round",
             f"{what}: constant cost per {unit} at " + ", ".join(f"{r['items']:,}" for r in got)
-            + " (each within 0.8–1.25× a run of 1,000 timed in alternation with it), "
+            + " (its pieces of 1,000 within 0.8–1.25× fresh runs of 1,000 timed beside them), "
             "flat memory (peaks within 1 MiB)",
             ", ".join(f"{a:.2f}×" for a in against) + "; peaks "
             + ", ".join(f"{p / 1024:.1f}" for p in peaks) + " MiB",
