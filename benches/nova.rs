@@ -21,7 +21,7 @@
 //! `cargo bench --bench nova -- projection`.
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nova_states::machine::{legal_edges, reachable_from_build};
@@ -30,6 +30,9 @@ use nova_states::{
     WaitFor,
 };
 use serde::de::IgnoredAny;
+
+#[path = "support/floor.rs"]
+mod floor;
 
 /// The server document read by the `document` group: a real 2-3 KB
 /// `GET /servers/{id}` body from Nova's API samples.
@@ -43,6 +46,63 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_millis(1500))
         .sample_size(30)
         .without_plots()
+}
+
+/// Ratios timed in alternation, written beside criterion's results for
+/// `benches/report.py` (`ratios-nova.json` under `CRITERION_HOME`).
+static RATIOS: std::sync::Mutex<Vec<(String, f64)>> = std::sync::Mutex::new(Vec::new());
+
+/// What `thing` costs against `floor`, timed in alternation: a batch of
+/// one, then a batch of the other, fifteen times over, so a change of load
+/// on a shared machine hits both sides. Each batch runs for about 20 ms.
+/// Records and returns the median of the fifteen ratios.
+fn alternate(
+    name: &str,
+    mut thing: impl FnMut() -> usize,
+    mut floor: impl FnMut() -> usize,
+) -> f64 {
+    let mut batch = 1u64;
+    loop {
+        let start = Instant::now();
+        for _ in 0..batch {
+            black_box(thing());
+        }
+        if start.elapsed() > Duration::from_millis(20) || batch > 1 << 30 {
+            break;
+        }
+        batch *= 2;
+    }
+    let time = |f: &mut dyn FnMut() -> usize| {
+        let start = Instant::now();
+        for _ in 0..batch {
+            black_box(f());
+        }
+        start.elapsed().as_secs_f64()
+    };
+    let mut ratios: Vec<f64> = (0..15)
+        .map(|_| time(&mut thing) / time(&mut floor))
+        .collect();
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ratios.len() / 2];
+    println!("{name}: {median:.2}x its floor (median of 15, in alternation)");
+    if let Ok(mut all) = RATIOS.lock() {
+        all.push((name.to_string(), median));
+        write_ratios(&all);
+    }
+    median
+}
+
+/// Writes every ratio so far to `ratios-nova.json` under `CRITERION_HOME`.
+fn write_ratios(all: &[(String, f64)]) {
+    let Some(dir) = std::env::var_os("CRITERION_HOME") else {
+        return;
+    };
+    let body: Vec<String> = all.iter().map(|(k, v)| format!("  {k:?}: {v}")).collect();
+    let path = std::path::Path::new(&dir).join("ratios-nova.json");
+    let json = format!("{{\n{}\n}}\n", body.join(",\n"));
+    if let Err(err) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {
+        eprintln!("cannot write {}: {err}", path.display());
+    }
 }
 
 /// Every (vm_state, task_state) cell, 12 × 43 = 516, in index order.
@@ -180,8 +240,179 @@ fn allowed(c: &mut Criterion) {
     g.finish();
 }
 
-/// One `FromStr` pass over a list of names; the result is consumed.
-fn bench_from_str<T: std::str::FromStr>(c: &mut Criterion, group: &str, names: &[String]) {
+/// The longest name a [`Decision`] handles.
+const MAX_LEN: usize = 48;
+
+/// Lengths and one byte: for each length, the position of the byte that
+/// best tells the names of that length apart, and for each (length, byte)
+/// the first such name's position + 1 (0: no name). Built once from an
+/// enum's `NAMES` (and, for power states, the one-digit codes). One byte
+/// does not always suffice (the task states of length 10 agree pairwise at
+/// every position), so names that share their length and byte are chained.
+struct Decision {
+    position: [u8; MAX_LEN + 1],
+    slot: Vec<[u8; 256]>,
+    /// `next[i]`: the next name (position + 1) with name i's length and byte.
+    next: Vec<u8>,
+}
+
+impl Decision {
+    fn new(names: &[&str]) -> Decision {
+        let mut position = [0u8; MAX_LEN + 1];
+        let mut slot = vec![[0u8; 256]; MAX_LEN + 1];
+        let mut next = vec![0u8; names.len()];
+        for len in 1..=MAX_LEN {
+            let same: Vec<(usize, &str)> = names
+                .iter()
+                .copied()
+                .enumerate()
+                .filter(|(_, n)| n.len() == len)
+                .collect();
+            let distinct = |p: usize| {
+                let mut bytes: Vec<u8> = same.iter().map(|(_, n)| n.as_bytes()[p]).collect();
+                bytes.sort_unstable();
+                bytes.dedup();
+                bytes.len()
+            };
+            let p = (0..len)
+                .max_by_key(|&p| (distinct(p), usize::MAX - p))
+                .unwrap_or(0);
+            position[len] = p as u8;
+            for &(i, n) in same.iter().rev() {
+                let cell = &mut slot[len][usize::from(n.as_bytes()[p])];
+                next[i] = *cell;
+                *cell = i as u8 + 1;
+            }
+        }
+        Decision {
+            position,
+            slot,
+            next,
+        }
+    }
+
+    /// The floor: the length and one byte, nothing verified (the first
+    /// candidate's position + 1, or 0).
+    #[inline]
+    fn floor(&self, name: &str) -> u8 {
+        let bytes = name.as_bytes();
+        let len = bytes.len();
+        if len > MAX_LEN {
+            return 0;
+        }
+        let byte = bytes
+            .get(usize::from(self.position[len]))
+            .copied()
+            .unwrap_or(0);
+        self.slot[len][usize::from(byte)]
+    }
+
+    /// The same, comparing in 8-byte words (the names have the input's
+    /// length; the last word overlaps the one before it) instead of `==`.
+    #[inline]
+    fn find_words(&self, names: &[&str], name: &str) -> Option<usize> {
+        let mut candidate = self.floor(name);
+        while let Some(index) = usize::from(candidate).checked_sub(1) {
+            if same_bytes(names[index].as_bytes(), name.as_bytes()) {
+                return Some(index);
+            }
+            candidate = self.next[index];
+        }
+        None
+    }
+
+    /// A generated length-then-byte decision as a parser would use it: the
+    /// floor's candidate, then a comparison with the whole name (a second
+    /// candidate for the few names one byte does not separate).
+    #[inline]
+    fn find(&self, names: &[&str], name: &str) -> Option<usize> {
+        let mut candidate = self.floor(name);
+        while let Some(index) = usize::from(candidate).checked_sub(1) {
+            if names[index] == name {
+                return Some(index);
+            }
+            candidate = self.next[index];
+        }
+        None
+    }
+}
+
+/// Whether `a` and `b` (of the same length) hold the same bytes, compared
+/// a word at a time.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let len = a.len();
+    if len != b.len() {
+        return false;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap());
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap());
+    if len >= 8 {
+        let mut at = 0;
+        while at + 8 < len {
+            if word(a, at) != word(b, at) {
+                return false;
+            }
+            at += 8;
+        }
+        word(a, len - 8) == word(b, len - 8)
+    } else if len >= 4 {
+        half(a, 0) == half(b, 0) && half(a, len - 4) == half(b, len - 4)
+    } else {
+        a == b
+    }
+}
+
+/// The `phf` crate's lookup (what `phf::Map::get` does: SipHash-1-3 of the
+/// key, two displacements, one comparison), over a table generated at run
+/// time by `phf_generator` from the same names.
+struct Phf {
+    state: phf_generator::HashState,
+    names: Vec<&'static str>,
+}
+
+impl Phf {
+    fn new(names: &[&'static str]) -> Phf {
+        Phf {
+            state: phf_generator::generate_hash(names),
+            names: names.to_vec(),
+        }
+    }
+
+    #[inline]
+    fn find(&self, name: &str) -> Option<usize> {
+        let hashes = phf_shared::hash(name, &self.state.key);
+        let slot = phf_shared::get_index(&hashes, &self.state.disps, self.state.map.len());
+        let index = self.state.map[slot as usize];
+        (self.names[index] == name).then_some(index)
+    }
+}
+
+/// One `FromStr` pass over a list of names beside its floor (a bare index
+/// on the length and one byte), a length-then-byte decision with one
+/// comparison, and `phf`; every result goes through `black_box`.
+fn bench_from_str<T: std::str::FromStr + Copy + PartialEq + std::fmt::Debug>(
+    c: &mut Criterion,
+    group: &str,
+    names: &[String],
+    all: &[T],
+    floor: fn(&str) -> u8,
+) {
+    let keys: Vec<&'static str> = names
+        .iter()
+        .map(|n| &*Box::leak(n.clone().into_boxed_str()))
+        .collect();
+    let decision = Decision::new(&keys);
+    let phf = Phf::new(&keys);
+    // All four give the same answers (power codes map to the same values
+    // as their names: `all` is indexed by position in `names`).
+    for (i, name) in names.iter().enumerate() {
+        assert_eq!(name.parse::<T>().ok(), Some(all[i]), "{name}");
+        assert_ne!(floor(name), 0, "{name}: benches/support/floor.rs is stale");
+        assert_eq!(decision.find(&keys, name), Some(i), "{name}");
+        assert_eq!(decision.find_words(&keys, name), Some(i), "{name}");
+        assert_eq!(phf.find(name), Some(i), "{name}");
+    }
     let mut g = c.benchmark_group(group);
     g.throughput(Throughput::Elements(names.len() as u64));
     g.bench_function("from_str", |b| {
@@ -193,7 +424,89 @@ fn bench_from_str<T: std::str::FromStr>(c: &mut Criterion, group: &str, names: &
             acc
         })
     });
+    g.bench_function("floor: match on length and one byte", |b| {
+        b.iter(|| {
+            let mut acc = 0u32;
+            for name in black_box(names) {
+                acc = acc.wrapping_add(u32::from(black_box(floor(name)) != 0));
+            }
+            acc
+        })
+    });
+    g.bench_function("length, one byte, one comparison", |b| {
+        b.iter(|| {
+            let decision = black_box(&decision);
+            let mut acc = 0u32;
+            for name in black_box(names) {
+                acc = acc.wrapping_add(u32::from(
+                    black_box(decision.find(&keys, name).map(|i| all[i])).is_some(),
+                ));
+            }
+            acc
+        })
+    });
+    g.bench_function("length, one byte, word comparison", |b| {
+        b.iter(|| {
+            let decision = black_box(&decision);
+            let mut acc = 0u32;
+            for name in black_box(names) {
+                acc = acc.wrapping_add(u32::from(
+                    black_box(decision.find_words(&keys, name).map(|i| all[i])).is_some(),
+                ));
+            }
+            acc
+        })
+    });
+    g.bench_function("phf (SipHash, displacement)", |b| {
+        b.iter(|| {
+            let phf = black_box(&phf);
+            let mut acc = 0u32;
+            for name in black_box(names) {
+                acc = acc.wrapping_add(u32::from(
+                    black_box(phf.find(name).map(|i| all[i])).is_some(),
+                ));
+            }
+            acc
+        })
+    });
     g.finish();
+    alternate(
+        &format!("{group}/length, one byte, word comparison vs from_str"),
+        || {
+            let decision = black_box(&decision);
+            let mut acc = 0usize;
+            for name in black_box(names) {
+                acc += usize::from(
+                    black_box(decision.find_words(&keys, name).map(|i| all[i])).is_some(),
+                );
+            }
+            acc
+        },
+        || {
+            let mut acc = 0usize;
+            for name in black_box(names) {
+                acc += usize::from(black_box(name.parse::<T>()).is_ok());
+            }
+            acc
+        },
+    );
+    alternate(
+        &format!("{group}/from_str"),
+        || {
+            let mut acc = 0usize;
+            for name in black_box(names) {
+                acc += usize::from(black_box(name.parse::<T>()).is_ok());
+            }
+            acc
+        },
+        || {
+            let mut acc = 0usize;
+            for name in black_box(names) {
+                acc += usize::from(black_box(floor(name)) != 0);
+            }
+            acc
+        },
+    );
 }
 
 /// One `serde_json::from_str` pass over JSON strings; the result is consumed.
@@ -211,14 +524,43 @@ fn serde_pass<T: serde::de::DeserializeOwned>(quoted: &[String]) -> u32 {
 /// also through serde_json, beside the `openstack` crate's types.
 fn parse(c: &mut Criterion) {
     let owned = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
-    bench_from_str::<VmState>(c, "parse VmState", &owned(&VmState::NAMES));
-    bench_from_str::<TaskState>(c, "parse TaskState", &owned(&TaskState::NAMES));
+    bench_from_str(
+        c,
+        "parse VmState",
+        &owned(&VmState::NAMES),
+        &VmState::ALL,
+        floor::vm_state,
+    );
+    bench_from_str(
+        c,
+        "parse TaskState",
+        &owned(&TaskState::NAMES),
+        &TaskState::ALL,
+        floor::task_state,
+    );
     // Power states arrive as integer codes in JSON and as names in
     // Nova's fields and the CLI: both forms.
     let mut power = owned(&PowerState::NAMES);
     power.extend(PowerState::ALL.iter().map(|p| p.code().to_string()));
-    bench_from_str::<PowerState>(c, "parse PowerState", &power);
-    bench_from_str::<ServerStatus>(c, "parse ServerStatus", &owned(&ServerStatus::NAMES));
+    let power_values: Vec<PowerState> = PowerState::ALL
+        .iter()
+        .chain(&PowerState::ALL)
+        .copied()
+        .collect();
+    bench_from_str(
+        c,
+        "parse PowerState",
+        &power,
+        &power_values,
+        floor::power_state,
+    );
+    bench_from_str(
+        c,
+        "parse ServerStatus",
+        &owned(&ServerStatus::NAMES),
+        &ServerStatus::ALL,
+        floor::server_status,
+    );
 
     let quoted: Vec<String> = ServerStatus::NAMES
         .iter()
@@ -248,6 +590,24 @@ fn parse(c: &mut Criterion) {
         })
     });
     g.finish();
+    alternate(
+        "status serde_json/openstack against ours",
+        || serde_pass::<openstack::compute::ServerStatus>(&quoted) as usize,
+        || serde_pass::<ServerStatus>(&quoted) as usize,
+    );
+    alternate(
+        "status serde_json/nova_states::ServerStatus",
+        || serde_pass::<ServerStatus>(&quoted) as usize,
+        || {
+            let mut acc = 0usize;
+            for json in black_box(&quoted) {
+                acc = acc.wrapping_add(
+                    black_box(serde_json::from_str::<&str>(json)).map_or(0, str::len),
+                );
+            }
+            acc
+        },
+    );
 
     // Power states as they arrive in JSON, integer codes, beside the
     // openstack crate's ServerPowerState.
@@ -288,18 +648,150 @@ fn state_of_value(text: &str) -> usize {
     .count()
 }
 
-/// Reading the state part of a real server document.
-fn document(c: &mut Criterion) {
-    let path = format!(
-        "{}/tests/data/corpus/{DOCUMENT}",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let text = match std::fs::read_to_string(&path) {
-        Ok(text) => text,
-        Err(err) => {
-            eprintln!("document: skipped, cannot read {path}: {err}");
-            return;
+/// Every corpus document `ServerDocument` reads (bare server objects, as
+/// the elements of a `GET /servers/detail` body are), with its name.
+fn corpus() -> Vec<(String, String)> {
+    let dir = format!("{}/tests/data/corpus", env!("CARGO_MANIFEST_DIR"));
+    let mut docs: Vec<(String, String)> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let name = path.file_name()?.to_string_lossy().into_owned();
+            Some((name, text))
+        })
+        .filter(|(_, text)| serde_json::from_str::<ServerDocument>(text).is_ok())
+        .collect();
+    docs.sort();
+    docs
+}
+
+/// A `GET /servers/detail` body of `count` servers: the corpus documents
+/// in turn, as one JSON text `{"servers": [...]}`.
+fn servers_detail(docs: &[(String, String)], count: usize) -> String {
+    let mut body = String::from("{\"servers\": [");
+    for (i, (_, text)) in docs.iter().cycle().take(count).enumerate() {
+        if i > 0 {
+            body.push_str(", ");
         }
+        body.push_str(text.trim());
+    }
+    body.push_str("]}");
+    body
+}
+
+/// Reads a `{"servers": [...]}` body element by element, each as `T`,
+/// without collecting them: what a client polling `GET /servers/detail`
+/// does. Returns how many elements were read.
+struct ServersBody<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for ServersBody<T> {
+    type Value = usize;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a {\"servers\": [...]} body")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+        let mut count = 0;
+        while let Some(key) = map.next_key::<&str>()? {
+            if key == "servers" {
+                count += map.next_value_seed(Elements::<T>(std::marker::PhantomData))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(count)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for ServersBody<T> {
+    type Value = usize;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+/// The `servers` array of [`ServersBody`]: each element read as `T` and
+/// dropped.
+struct Elements<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::Visitor<'de> for Elements<T> {
+    type Value = usize;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an array of servers")
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut count = 0;
+        while let Some(element) = seq.next_element::<T>()? {
+            black_box(&element);
+            count += 1;
+        }
+        Ok(count)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>> serde::de::DeserializeSeed<'de> for Elements<T> {
+    type Value = usize;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+/// Reads a `{"servers": [...]}` body with elements of type `T`.
+fn read_servers<T: for<'de> serde::Deserialize<'de>>(body: &str) -> usize {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(body);
+    ServersBody::<T>(std::marker::PhantomData)
+        .deserialize(&mut de)
+        .unwrap_or(0)
+}
+
+/// A second floor, for readers that must know the keys: every key read as
+/// a borrowed `&str` (and compared with nothing), every value skipped.
+/// `IgnoredAny` skips the keys too, without even reading them as strings.
+struct KeysOnly;
+
+impl<'de> serde::Deserialize<'de> for KeysOnly {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<KeysOnly, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = KeysOnly;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeysOnly, A::Error> {
+                while let Some(key) = map.next_key::<&str>()? {
+                    black_box(key);
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Ok(KeysOnly)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+/// A pass over every corpus document, each read as `T`.
+fn corpus_pass<T: for<'de> serde::Deserialize<'de>>(docs: &[(String, String)]) -> usize {
+    black_box(docs)
+        .iter()
+        .filter(|(_, text)| black_box(serde_json::from_str::<T>(text)).is_ok())
+        .count()
+}
+
+/// Reading the state part of real server documents: one 2.4 KB
+/// `GET /servers/{id}` body, every corpus document in turn, and a
+/// `GET /servers/detail` body of 1,000 servers made from them.
+fn document(c: &mut Criterion) {
+    let docs = corpus();
+    let Some((_, text)) = docs.iter().find(|(name, _)| name == DOCUMENT).cloned() else {
+        eprintln!("document: skipped, cannot read tests/data/corpus/{DOCUMENT}");
+        return;
     };
     let doc = serde_json::from_str::<ServerDocument>(&text);
     assert!(matches!(doc, Ok(ref d) if d.is_consistent()), "{doc:?}");
@@ -315,7 +807,71 @@ fn document(c: &mut Criterion) {
     g.bench_function("floor: serde_json IgnoredAny", |b| {
         b.iter(|| serde_json::from_str::<IgnoredAny>(black_box(&text)).is_ok())
     });
+    g.bench_function("floor: keys as &str, values skipped", |b| {
+        b.iter(|| serde_json::from_str::<KeysOnly>(black_box(&text)).is_ok())
+    });
     g.finish();
+    alternate(
+        "document/ServerDocument",
+        || usize::from(serde_json::from_str::<ServerDocument>(black_box(&text)).is_ok()),
+        || usize::from(serde_json::from_str::<IgnoredAny>(black_box(&text)).is_ok()),
+    );
+    alternate(
+        "document/ServerDocument vs keys as &str",
+        || usize::from(serde_json::from_str::<ServerDocument>(black_box(&text)).is_ok()),
+        || usize::from(serde_json::from_str::<KeysOnly>(black_box(&text)).is_ok()),
+    );
+
+    assert_eq!(corpus_pass::<ServerDocument>(&docs), docs.len());
+    let mut g = c.benchmark_group("corpus");
+    g.throughput(Throughput::Elements(docs.len() as u64));
+    g.bench_function("ServerDocument", |b| {
+        b.iter(|| corpus_pass::<ServerDocument>(&docs))
+    });
+    g.bench_function("floor: serde_json IgnoredAny", |b| {
+        b.iter(|| corpus_pass::<IgnoredAny>(&docs))
+    });
+    g.bench_function("floor: keys as &str, values skipped", |b| {
+        b.iter(|| corpus_pass::<KeysOnly>(&docs))
+    });
+    g.finish();
+    alternate(
+        "corpus/ServerDocument",
+        || corpus_pass::<ServerDocument>(&docs),
+        || corpus_pass::<IgnoredAny>(&docs),
+    );
+    alternate(
+        "corpus/ServerDocument vs keys as &str",
+        || corpus_pass::<ServerDocument>(&docs),
+        || corpus_pass::<KeysOnly>(&docs),
+    );
+
+    let body = servers_detail(&docs, 1_000);
+    assert_eq!(read_servers::<ServerDocument>(&body), 1_000);
+    assert_eq!(read_servers::<IgnoredAny>(&body), 1_000);
+    let mut g = c.benchmark_group("servers detail");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(1_000));
+    g.bench_function("ServerDocument x1000", |b| {
+        b.iter(|| read_servers::<ServerDocument>(black_box(&body)))
+    });
+    g.bench_function("floor: IgnoredAny x1000", |b| {
+        b.iter(|| read_servers::<IgnoredAny>(black_box(&body)))
+    });
+    g.bench_function("floor: keys as &str x1000", |b| {
+        b.iter(|| read_servers::<KeysOnly>(black_box(&body)))
+    });
+    g.finish();
+    alternate(
+        "servers detail/ServerDocument",
+        || read_servers::<ServerDocument>(black_box(&body)),
+        || read_servers::<IgnoredAny>(black_box(&body)),
+    );
+    alternate(
+        "servers detail/ServerDocument vs keys as &str",
+        || read_servers::<ServerDocument>(black_box(&body)),
+        || read_servers::<KeysOnly>(black_box(&body)),
+    );
 }
 
 /// `outcome`, `WaitFor::new` and `apply`: the derived answers.

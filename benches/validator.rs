@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nova_states::machine::legal_edges;
+use nova_states::machine::Pair;
 use nova_states::{Observation, ServerState, Validator, VmState};
 
 /// The two lengths the issue asks for.
@@ -119,6 +120,74 @@ fn validator(c: &mut Criterion) {
     }
     g.finish();
     interleaved_ratio(&longest);
+    floor(c, &longest);
+}
+
+/// Reachability as a bare table: `reach[from * Pair::COUNT + to]`, one
+/// `bool` per pair of pairs, built once from `Pair::reaches`.
+fn reach_table() -> Vec<bool> {
+    let pairs: Vec<Pair> = (0..Pair::COUNT).filter_map(Pair::from_index).collect();
+    let mut reach = vec![false; Pair::COUNT * Pair::COUNT];
+    for from in &pairs {
+        for to in &pairs {
+            reach[from.index() * Pair::COUNT + to.index()] = from.reaches(*to);
+        }
+    }
+    reach
+}
+
+/// The floor of a validator's step: one bare index per observation into
+/// the reachability table, from the previous pair to this one.
+fn index_pass(reach: &[bool], observations: &[Observation]) -> usize {
+    let mut prev = observations.first().map_or(0, |o| o.pair().index());
+    let mut ok = 0;
+    for obs in observations {
+        let pair = obs.pair().index();
+        ok += usize::from(reach[prev * Pair::COUNT + pair]);
+        prev = pair;
+    }
+    ok
+}
+
+/// `observe` beside its floor, 1,000 observations a pass (the windows in
+/// turn), and the two timed in alternation (`ratios-validator.json`).
+fn floor(c: &mut Criterion, longest: &[Observation]) {
+    let reach = reach_table();
+    let windows: Vec<&[Observation]> = longest.chunks_exact(LENGTHS[0]).collect();
+    assert_eq!(index_pass(&reach, longest), longest.len());
+    let mut g = c.benchmark_group("validator");
+    g.throughput(Throughput::Elements(LENGTHS[0] as u64));
+    g.bench_function("floor: index reach[prev][pair] x1000", |b| {
+        let mut turn = 0;
+        b.iter(|| {
+            turn = (turn + 1) % windows.len();
+            index_pass(black_box(&reach), black_box(windows[turn]))
+        })
+    });
+    g.finish();
+    let mut ratios = Vec::new();
+    for _ in 0..15 {
+        let start = Instant::now();
+        for window in &windows {
+            black_box(validate(black_box(window)));
+        }
+        let ours = start.elapsed().as_secs_f64();
+        let start = Instant::now();
+        for window in &windows {
+            black_box(index_pass(black_box(&reach), black_box(window)));
+        }
+        ratios.push(ours / start.elapsed().as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    let median = ratios[ratios.len() / 2];
+    println!("validator: observe costs {median:.1}x a bare index (median of 15, in alternation)");
+    if let Some(dir) = std::env::var_os("CRITERION_HOME") {
+        let path = std::path::Path::new(&dir).join("ratios-validator.json");
+        let json = format!("{{\"validator/observe\": {median}}}\n");
+        if let Err(err) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {
+            eprintln!("validator: cannot write {}: {err}", path.display());
+        }
+    }
 }
 
 /// What 100,000 observations cost against 1,000, timed in alternation: the

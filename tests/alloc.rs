@@ -424,6 +424,70 @@ fn reading_server_documents_adds_no_allocation_to_serde_json() {
     }
 }
 
+/// Reads `{"servers": [...]}` element by element as `T`, keeping nothing:
+/// how a client reads a `GET /servers/detail` body without collecting it.
+/// Returns how many elements were read.
+struct ServersBody<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for ServersBody<T> {
+    type Value = usize;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a servers body")
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<usize, A::Error> {
+        let mut count = 0;
+        while let Some(key) = map.next_key::<&str>()? {
+            if key == "servers" {
+                count += map.next_value_seed(ServersBody::<T>(std::marker::PhantomData))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(count)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut count = 0;
+        while seq.next_element::<T>()?.is_some() {
+            count += 1;
+        }
+        Ok(count)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> serde::de::DeserializeSeed<'de> for ServersBody<T> {
+    type Value = usize;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+fn read_servers<T: for<'de> Deserialize<'de>>(body: &str) -> Result<usize, serde_json::Error> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(body);
+    ServersBody::<T>(std::marker::PhantomData).deserialize(&mut de)
+}
+
+/// A `GET /servers/detail` body of 1,000 servers (the corpus documents in
+/// turn, as benches/nova.rs makes it), read element by element: borrowed
+/// strings, and no allocation beyond serde_json's own (what it makes to
+/// skip the same body unread).
+#[test]
+fn reading_a_servers_detail_body_adds_no_allocation_to_serde_json() {
+    let docs = readable_corpus();
+    let elements: Vec<&str> = docs
+        .iter()
+        .cycle()
+        .take(1_000)
+        .map(|(_, text)| text.trim())
+        .collect();
+    let body = format!("{{\"servers\": [{}]}}", elements.join(", "));
+    let (skipped, floor) = allocations(|| read_servers::<IgnoredAny>(&body));
+    let (read, ours) = allocations(|| read_servers::<ServerDocument>(&body));
+    assert_eq!(skipped.ok(), Some(1_000));
+    assert_eq!(read.ok(), Some(1_000));
+    assert!(ours <= floor, "{ours} allocations > IgnoredAny's {floor}");
+}
+
 /// The same documents deserialized from an already-parsed
 /// `serde_json::Value`: our `Deserialize` impl alone, with no allocation.
 #[test]

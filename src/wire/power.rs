@@ -82,6 +82,7 @@ impl PowerState {
     /// assert_eq!(PowerState::from_code(2), Err(ParseError::UnusedPowerCode { code: 2 }));
     /// assert_eq!(PowerState::from_code(-1), Err(ParseError::PowerCodeOutOfRange { code: -1 }));
     /// ```
+    #[inline]
     pub const fn from_code(code: i128) -> Result<PowerState, ParseError> {
         match code {
             0 => Ok(PowerState::NoState),
@@ -117,7 +118,25 @@ impl PowerState {
     /// let err = PowerState::parse_code_or_name("crash").unwrap_err();
     /// assert_eq!(err.field(), Field::PowerState);
     /// ```
+    // Always: the success path is small, and a call would hand the caller
+    // the 80-byte Result through memory (see wire_enum!'s parse).
+    #[inline(always)]
     pub fn parse_code_or_name(text: &str) -> Result<PowerState, ParseError> {
+        // The two common forms inline: a fields.py name, a one-digit code.
+        if let Some(state) = PowerState::from_wire(text) {
+            return Ok(state);
+        }
+        if let [digit @ b'0'..=b'9'] = text.as_bytes() {
+            return PowerState::from_code(i128::from(digit - b'0'));
+        }
+        PowerState::parse_other_code_or_name(text)
+    }
+
+    /// [`PowerState::parse_code_or_name`] for anything but a name or a
+    /// one-digit code: longer numbers, aliases, errors.
+    #[cold]
+    #[inline(never)]
+    fn parse_other_code_or_name(text: &str) -> Result<PowerState, ParseError> {
         let digits = text.strip_prefix('-').unwrap_or(text);
         if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
             return match text.parse::<i128>() {
@@ -154,12 +173,15 @@ impl<'de> serde::Deserialize<'de> for PowerState {
             fn expecting(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
                 f.write_str("a Nova power_state code (0, 1, 3, 4, 6 or 7) or its name")
             }
+            #[inline]
             fn visit_i64<E: serde::de::Error>(self, code: i64) -> Result<PowerState, E> {
                 PowerState::from_code(i128::from(code)).map_err(E::custom)
             }
+            #[inline]
             fn visit_u64<E: serde::de::Error>(self, code: u64) -> Result<PowerState, E> {
                 PowerState::from_code(i128::from(code)).map_err(E::custom)
             }
+            #[inline]
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<PowerState, E> {
                 PowerState::parse_code_or_name(text).map_err(E::custom)
             }
