@@ -20,6 +20,7 @@ pub(crate) mod actions;
 pub(crate) mod compute;
 pub(crate) mod edge;
 pub(crate) mod outcome;
+pub(crate) mod precondition;
 pub(crate) mod preflight;
 pub(crate) mod projection;
 pub(crate) mod rejection;
@@ -31,6 +32,7 @@ pub use compute::{
 };
 pub use edge::{Branch, Edge, Guard};
 pub use outcome::{DiskCapture, Driver, EndVm, FailureEnd, FailurePhase, FailurePoint, Mechanism};
+pub use precondition::Precondition;
 pub use preflight::{status_query, MicroversionRule, StatusQuery, MICROVERSION_RULES};
 pub use preflight::{
     Accepted, Facts, HostCheck, HostRule, HostStatus, LockRule, LockWording, MigrationStatus,
@@ -41,7 +43,6 @@ pub use projection::{
     default_status, explicit_status, status, status_from_raw, ListFilter, Preimage,
 };
 pub use rejection::{RejectedField, Rejection};
-pub use spec::Precondition;
 
 /// The Nova commit every table in this crate was checked against.
 pub const NOVA_COMMIT: &str = "00a030403f672b975364c855b7d25b40ef83e757";

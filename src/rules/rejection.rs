@@ -3,7 +3,7 @@
 
 use core::fmt;
 
-use crate::rules::spec::Precondition;
+use crate::rules::precondition::Precondition;
 use crate::wire::action::Action;
 use crate::wire::error::write_list;
 use crate::wire::task::TaskState;

@@ -11,10 +11,11 @@
 use crate::rules::actions;
 use crate::rules::edge::Edge;
 use crate::rules::outcome::{self, DiskCapture, Driver, FailurePhase};
+use crate::rules::precondition::Precondition;
 use crate::rules::preflight::{HostRule, LockRule, Policy, Versions};
 use crate::rules::rejection::{RejectedField, Rejection};
 use crate::wire::action::Action;
-use crate::wire::set::{ActionSet, TaskFilter, VmStateSet};
+use crate::wire::set::{ActionSet, VmStateSet};
 use crate::wire::task::TaskState;
 use crate::wire::vm::VmState;
 
@@ -56,46 +57,6 @@ pub(crate) struct ActionSpec {
     pub(crate) versions: Versions,
     /// The HTTP status of an accepted request.
     pub(crate) accepted: u16,
-}
-
-/// What an action needs of the server's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Precondition {
-    /// Accepted vm_states (empty for `create`: there is no server yet).
-    pub vm_states: VmStateSet,
-    /// Accepted task states.
-    pub task_states: TaskFilter,
-    /// Whether `launched_at` must be set (the server booted once).
-    pub must_have_launched: bool,
-    /// Where Nova declares it (path:line at the pinned commit).
-    pub source: &'static str,
-}
-
-pub(crate) const fn pre(
-    vm_states: &[VmState],
-    task_states: TaskFilter,
-    must_have_launched: bool,
-    source: &'static str,
-) -> Precondition {
-    Precondition {
-        vm_states: VmStateSet::from_slice(vm_states),
-        task_states,
-        must_have_launched,
-        source,
-    }
-}
-
-pub(crate) const fn any_vm(
-    task_states: TaskFilter,
-    must_have_launched: bool,
-    source: &'static str,
-) -> Precondition {
-    Precondition {
-        vm_states: VmStateSet::FULL,
-        task_states,
-        must_have_launched,
-        source,
-    }
 }
 
 impl Action {

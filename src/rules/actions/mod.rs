@@ -33,11 +33,12 @@ mod prelude {
         FailurePoint::{Api, At, NoTask},
         Mechanism as M, CLEARED, ERROR,
     };
+    pub(super) use crate::rules::precondition::{any_vm, pre, Precondition};
     pub(super) use crate::rules::preflight::{
         host, locked, policy, since, unlocked, until, HostCheck, LockWording, Policy,
         PolicyDefault, EVERY_VERSION, NO_HOST_CHECK,
     };
-    pub(super) use crate::rules::spec::{any_vm, pre, ActionSpec, Precondition};
+    pub(super) use crate::rules::spec::ActionSpec;
     pub(super) use crate::wire::power::PowerState as P;
     pub(super) use crate::wire::set::{TaskFilter, TaskFilter as TF, VmStateSet};
     pub(super) use crate::wire::task::{TaskState, TaskState as T};
