@@ -62,7 +62,7 @@ pub(crate) struct ActionSpec {
 impl Action {
     /// The action's row in the rule table.
     pub(crate) const fn spec(self) -> &'static ActionSpec {
-        use actions::{attach, image, lifecycle, migration, power};
+        use actions::{attach, guest, image, lifecycle, live, power, rebuild, resize};
         use Action as A;
         match self {
             A::Create => &lifecycle::CREATE,
@@ -75,12 +75,12 @@ impl Action {
             A::Start => &power::START,
             A::RebootSoft => &power::REBOOT_SOFT,
             A::RebootHard => &power::REBOOT_HARD,
-            A::Pause => &power::PAUSE,
-            A::Unpause => &power::UNPAUSE,
-            A::Suspend => &power::SUSPEND,
-            A::Resume => &power::RESUME,
-            A::Rescue => &power::RESCUE,
-            A::Unrescue => &power::UNRESCUE,
+            A::Pause => &guest::PAUSE,
+            A::Unpause => &guest::UNPAUSE,
+            A::Suspend => &guest::SUSPEND,
+            A::Resume => &guest::RESUME,
+            A::Rescue => &guest::RESCUE,
+            A::Unrescue => &guest::UNRESCUE,
             A::TriggerCrashDump => &power::TRIGGER_CRASH_DUMP,
             A::Snapshot => &image::SNAPSHOT,
             A::SnapshotVolumeBacked => &image::SNAPSHOT_VOLUME_BACKED,
@@ -88,15 +88,15 @@ impl Action {
             A::Shelve => &image::SHELVE,
             A::ShelveOffload => &image::SHELVE_OFFLOAD,
             A::Unshelve => &image::UNSHELVE,
-            A::Resize => &migration::RESIZE,
-            A::Migrate => &migration::MIGRATE,
-            A::ConfirmResize => &migration::CONFIRM_RESIZE,
-            A::RevertResize => &migration::REVERT_RESIZE,
-            A::Rebuild => &migration::REBUILD,
-            A::Evacuate => &migration::EVACUATE,
-            A::LiveMigrate => &migration::LIVE_MIGRATE,
-            A::LiveMigrateForceComplete => &migration::LIVE_MIGRATE_FORCE_COMPLETE,
-            A::LiveMigrateAbort => &migration::LIVE_MIGRATE_ABORT,
+            A::Resize => &resize::RESIZE,
+            A::Migrate => &resize::MIGRATE,
+            A::ConfirmResize => &resize::CONFIRM_RESIZE,
+            A::RevertResize => &resize::REVERT_RESIZE,
+            A::Rebuild => &rebuild::REBUILD,
+            A::Evacuate => &rebuild::EVACUATE,
+            A::LiveMigrate => &live::LIVE_MIGRATE,
+            A::LiveMigrateForceComplete => &live::LIVE_MIGRATE_FORCE_COMPLETE,
+            A::LiveMigrateAbort => &live::LIVE_MIGRATE_ABORT,
             A::SetAdminPassword => &attach::SET_ADMIN_PASSWORD,
             A::GetVncConsole => &attach::GET_VNC_CONSOLE,
             A::GetSpiceConsole => &attach::GET_SPICE_CONSOLE,

@@ -16,8 +16,8 @@ use crate::render::docs::md_header;
 pub struct Family {
     /// The section title.
     pub title: &'static str,
-    /// The row file in the library.
-    pub file: &'static str,
+    /// The row files in the library.
+    pub files: &'static [&'static str],
     /// The actions, with their column labels.
     pub actions: &'static [(Action, &'static str)],
 }
@@ -26,7 +26,7 @@ pub struct Family {
 pub const FAMILIES: &[Family] = &[
     Family {
         title: "Lifecycle",
-        file: "src/rules/actions/lifecycle.rs",
+        files: &["src/rules/actions/lifecycle.rs"],
         actions: &[
             (Action::Delete, "del"),
             (Action::SoftDelete, "sdel"),
@@ -37,7 +37,7 @@ pub const FAMILIES: &[Family] = &[
     },
     Family {
         title: "Power",
-        file: "src/rules/actions/power.rs",
+        files: &["src/rules/actions/power.rs", "src/rules/actions/guest.rs"],
         actions: &[
             (Action::Stop, "stop"),
             (Action::Start, "start"),
@@ -54,7 +54,7 @@ pub const FAMILIES: &[Family] = &[
     },
     Family {
         title: "Image",
-        file: "src/rules/actions/image.rs",
+        files: &["src/rules/actions/image.rs"],
         actions: &[
             (Action::Snapshot, "snap"),
             (Action::SnapshotVolumeBacked, "vsnap"),
@@ -66,7 +66,11 @@ pub const FAMILIES: &[Family] = &[
     },
     Family {
         title: "Migration",
-        file: "src/rules/actions/migration.rs",
+        files: &[
+            "src/rules/actions/resize.rs",
+            "src/rules/actions/rebuild.rs",
+            "src/rules/actions/live.rs",
+        ],
         actions: &[
             (Action::Resize, "rsz"),
             (Action::Migrate, "migr"),
@@ -81,7 +85,7 @@ pub const FAMILIES: &[Family] = &[
     },
     Family {
         title: "Attach",
-        file: "src/rules/actions/attach.rs",
+        files: &["src/rules/actions/attach.rs"],
         actions: &[
             (Action::SetAdminPassword, "pass"),
             (Action::GetVncConsole, "vnc"),
@@ -250,7 +254,8 @@ fn family_table(out: &mut dyn Write, family: &Family) -> fmt::Result {
     write!(
         out,
         "## {}\n\nThe rows of `{}`.\n\n| column | action | request | refused with | locked | microversions |\n|---|---|---|---|---|---|\n",
-        family.title, family.file
+        family.title,
+        family.files.join("`, `")
     )?;
     for (action, label) in family.actions {
         write!(out, "| {label} | `{action}` | `{}`", action.http())?;
@@ -380,10 +385,18 @@ mod tests {
         // row of every action of the family (`const SNAPSHOT: ActionSpec`).
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         for family in FAMILIES {
-            let text = std::fs::read_to_string(root.join(family.file)).unwrap();
+            let text: String = family
+                .files
+                .iter()
+                .map(|f| std::fs::read_to_string(root.join(f)).unwrap())
+                .collect();
             for (action, _) in family.actions {
                 let name = format!("const {}: ActionSpec", action.as_str().to_ascii_uppercase());
-                assert!(text.contains(&name), "{} should hold {action}", family.file);
+                assert!(
+                    text.contains(&name),
+                    "{:?} should hold {action}",
+                    family.files
+                );
             }
         }
     }

@@ -18,10 +18,13 @@
 //!    table and the golden tables tell you what changed.
 
 pub(crate) mod attach;
+pub(crate) mod guest;
 pub(crate) mod image;
 pub(crate) mod lifecycle;
-pub(crate) mod migration;
+pub(crate) mod live;
 pub(crate) mod power;
+pub(crate) mod rebuild;
+pub(crate) mod resize;
 
 /// What every row file uses.
 mod prelude {
