@@ -167,6 +167,10 @@ pub struct Waiter {
     action: Action,
     start: VmState,
     ends: VmStateSet,
+    /// The ends a failure (or a restart) can leave too.
+    fault_ends: VmStateSet,
+    /// Whether the action accepts `start` at all.
+    accepted: bool,
     last: Option<WaitAnswer>,
     /// Entries into a capture task seen so far (saturating).
     captures: u8,
@@ -174,6 +178,9 @@ pub struct Waiter {
     prev_task: Option<TaskState>,
     /// Per [`Driver::ALL`] index: the image no longer depends on the guest.
     safe: u8,
+    /// Per [`Driver::ALL`] index: the capture's (during, occurrence,
+    /// safe_from), copied from [`Action::disk_capture`] once.
+    capture: [Option<(TaskState, u8, Option<TaskState>)>; 3],
 }
 
 /// Evacuate's target_state stopped applies from 2.95 (evacuate.py:111-122).
@@ -214,15 +221,30 @@ impl Waiter {
             };
             ends = ends.intersection(VmStateSet::EMPTY.with(end));
         }
-        Waiter {
+        let mut waiter = Waiter {
             action,
             start,
             ends,
+            fault_ends: VmStateSet::EMPTY,
+            accepted: action.starts().contains(start),
             last: None,
             captures: 0,
             prev_task: None,
             safe: 0,
+            capture: [None; 3],
+        };
+        for (slot, driver) in waiter.capture.iter_mut().zip(Driver::ALL) {
+            *slot = action
+                .disk_capture(driver)
+                .map(|c| (c.during, c.occurrence, c.safe_from));
         }
+        for vm in ends.iter() {
+            let pair = Pair { vm, task: None };
+            if action.can_fail_to(start, pair) || waiter.restart_leaves(pair) {
+                waiter.fault_ends = waiter.fault_ends.with(vm);
+            }
+        }
+        waiter
     }
 
     /// The action.
@@ -325,15 +347,11 @@ impl Waiter {
     pub fn judge(&self, pair: Pair) -> WaitAnswer {
         let (action, start) = (self.action, self.start);
         let answer = |progress, reason| WaitAnswer { progress, reason };
-        if !action.starts().contains(start) {
+        if !self.accepted {
             return answer(WaitProgress::Impossible, WaitReason::Unexplained);
         }
-        let failure = action
-            .failure_ends(start)
-            .find(|(p, _)| *p == pair)
-            .map(|(_, row)| row.mechanism);
         if pair.task.is_none() && self.ends.contains(pair.vm) {
-            let fault_possible = failure.is_some() || self.restart_leaves(pair);
+            let fault_possible = self.fault_ends.contains(pair.vm);
             return answer(
                 WaitProgress::Done,
                 WaitReason::Ended {
@@ -345,6 +363,10 @@ impl Waiter {
         if action.in_flight_from(start, pair.vm, pair.task) {
             return answer(WaitProgress::InProgress, WaitReason::Phase(pair.task));
         }
+        let failure = action
+            .failure_ends(start)
+            .find(|(p, _)| *p == pair)
+            .map(|(_, row)| row.mechanism);
         if let Some(mechanism) = failure {
             return answer(WaitProgress::Failed, WaitReason::Failure(mechanism));
         }
@@ -386,21 +408,23 @@ impl Waiter {
     }
 
     fn track_capture(&mut self, task: Option<TaskState>, progress: WaitProgress) {
-        for (i, driver) in Driver::ALL.iter().enumerate() {
-            let Some(capture) = self.action.disk_capture(*driver) else {
+        if self.capture == [None; 3] {
+            return;
+        }
+        for (i, capture) in self.capture.iter().enumerate() {
+            let Some((during, occurrence, safe_from)) = *capture else {
                 continue;
             };
             let bit = 1u8 << i;
-            let entered = task == Some(capture.during) && self.prev_task != task;
+            let entered = task == Some(during) && self.prev_task != task;
             if entered && i == 0 {
                 // Count entries once (the first driver's `during` is the
                 // one whose occurrence matters, libvirt's standard path).
                 self.captures = self.captures.saturating_add(1);
             }
-            let reached = match capture.safe_from {
+            let reached = match safe_from {
                 Some(safe) => {
-                    task == Some(safe)
-                        && (capture.occurrence <= 1 || self.captures >= capture.occurrence)
+                    task == Some(safe) && (occurrence <= 1 || self.captures >= occurrence)
                 }
                 None => false,
             };
