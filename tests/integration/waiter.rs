@@ -80,6 +80,14 @@ fn waiter_is_exact_on_every_path_and_every_gap() {
             let waiter = Waiter::at(action, start, version);
             for path in paths(action, start, version, MAX) {
                 let n = path.pairs.len();
+                // Every step of the path is one the relation takes.
+                for (a, b) in path.pairs.iter().zip(path.pairs.iter().skip(1)) {
+                    if !a.reaches(*b) {
+                        failures.push(format!(
+                            "{action} from {start}: the relation does not reach {b:?} from {a:?}"
+                        ));
+                    }
+                }
                 for mask in 1u32..(1 << n) {
                     checked += 1;
                     if let Err(e) = check(waiter, &path, mask) {
