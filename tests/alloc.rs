@@ -321,6 +321,29 @@ fn outcome_and_wait_for_allocate_nothing() {
 }
 
 #[test]
+fn the_waiter_allocates_nothing() {
+    use nova_states::machine::{WaitProgress, Waiter};
+    let cells = cells();
+    let done = assert_no_alloc("Waiter::new / observe / image_settled", || {
+        let mut done = 0usize;
+        for action in Action::ALL {
+            for start in VmState::ALL {
+                let mut w = Waiter::new(action, start);
+                let _ = w.may_stall();
+                for (vm, task) in &cells {
+                    if w.observe(*vm, *task).progress == WaitProgress::Done {
+                        done += 1;
+                    }
+                    let _ = w.image_settled(nova_states::Driver::VMware);
+                }
+            }
+        }
+        done
+    });
+    assert!(done > 0);
+}
+
+#[test]
 fn the_relation_allocates_nothing() {
     // Every state × every event, legal or not.
     let states: Vec<ServerState> = ServerState::all().collect();

@@ -821,3 +821,102 @@ fn check_microversion_and_bad_input() {
     let out = run(&[&args[..], &["--microversion", "2.x"]].concat(), "");
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn wait_exit_codes_done_failed_unreadable_in_progress_impossible() {
+    let lines = |pairs: &[(&str, &str)]| {
+        pairs
+            .iter()
+            .map(|(vm, task)| format!("vm_state: {vm}   task_state: {task}\n"))
+            .collect::<String>()
+    };
+    let stop = ["wait", "--action", "stop", "--from", "active", "-"];
+    let done = run(
+        &stop,
+        &lines(&[("active", "powering-off"), ("stopped", "null")]),
+    );
+    assert_eq!(done.status.code(), Some(0));
+    let failed = run(
+        &stop,
+        &lines(&[("active", "powering-off"), ("active", "null")]),
+    );
+    assert_eq!(failed.status.code(), Some(1));
+    let text = String::from_utf8(failed.stdout).unwrap();
+    assert!(text.contains("final: failed"), "{text}");
+    assert_eq!(run(&stop, "not a poll\n").status.code(), Some(2));
+    let running = run(&stop, &lines(&[("active", "powering-off")]));
+    assert_eq!(running.status.code(), Some(3));
+    let impossible = run(&stop, &lines(&[("shelved", "null")]));
+    assert_eq!(impossible.status.code(), Some(4));
+    // An action that does not start there: nothing to wait for.
+    let refused = run(
+        &["wait", "--action", "unshelve", "--from", "active", "-"],
+        "",
+    );
+    assert_eq!(refused.status.code(), Some(2));
+}
+
+#[test]
+fn wait_rebuild_from_stopped_stays_in_progress_at_active_null() {
+    let input = "vm_state: stopped   task_state: rebuild_spawning\n\
+                 vm_state: active   task_state: null\n";
+    let args = [
+        "wait", "--action", "rebuild", "--from", "stopped", "--json", "-",
+    ];
+    let out = run(&args, input);
+    assert_eq!(out.status.code(), Some(3));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["action"], "rebuild");
+    assert_eq!(value["from"], "stopped");
+    assert_eq!(value["final"], "in_progress");
+    assert_eq!(value["verdicts"][1]["at"], "#2");
+    assert_eq!(value["verdicts"][1]["verdict"], "in_progress");
+    let done = format!("{input}vm_state: stopped   task_state: null\n");
+    let out = run(&args, &done);
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn wait_evacuate_microversion_295_ends_stopped() {
+    let input = "vm_state: active   task_state: null\n";
+    let at = |v: &str| {
+        run(
+            &[
+                "wait",
+                "--action",
+                "evacuate",
+                "--from",
+                "active",
+                "--microversion",
+                v,
+                "-",
+            ],
+            input,
+        )
+        .status
+        .code()
+    };
+    assert_eq!(at("2.95"), Some(3));
+    assert_eq!(at("2.94"), Some(0));
+}
+
+#[test]
+fn wait_reads_server_documents_too() {
+    let docs = r#"{"server": {"status": "SHUTOFF", "OS-EXT-STS:vm_state": "stopped", "OS-EXT-STS:task_state": null, "OS-EXT-STS:power_state": 4, "updated": "2024-01-01T00:00:00Z"}}
+"#;
+    let out = run(
+        &[
+            "wait", "--action", "stop", "--from", "active", "--json", "-",
+        ],
+        docs,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(value["final"], "done");
+    assert_eq!(value["verdicts"][0]["at"], "2024-01-01T00:00:00Z");
+}

@@ -3,7 +3,7 @@
 //! an [`Event`]), where each action can be in flight and how it ends (the
 //! derived views on [`Action`](crate::Action): `outcome`, `in_flight`,
 //! `phases`, ...), the relation explored as a whole, and what to wait for
-//! ([`WaitFor`]).
+//! ([`WaitFor`], and [`Waiter`] for one operation followed poll by poll).
 
 pub(crate) mod explore;
 pub(crate) mod flight;
@@ -13,8 +13,10 @@ pub(crate) mod reach_table;
 pub(crate) mod relation;
 pub(crate) mod state;
 pub(crate) mod wait;
+pub(crate) mod waiter;
 
 pub use explore::{all_events, legal_edges, reachable_from_build, StateSet};
 pub use relation::{apply, Event, TransitionError};
 pub use state::{Pair, ServerState};
 pub use wait::{Verdict, WaitFor};
+pub use waiter::{WaitAnswer, WaitProgress, WaitReason, Waiter};

@@ -215,6 +215,8 @@ pub struct Validator {
     current: ActionSet,
     start: Option<VmState>,
     seen: usize,
+    /// The operation the caller said it started, and its start vm_state.
+    told: Option<(Action, VmState)>,
 }
 
 impl Default for Validator {
@@ -242,7 +244,43 @@ impl Validator {
             current: ActionSet::EMPTY,
             start: None,
             seen: 0,
+            told: None,
         }
+    }
+
+    /// Tells the validator the operation the caller started, from which
+    /// vm_state: while that operation can be in flight at an observation
+    /// (from that start), the validator keeps it in flight, even where
+    /// another start would end it. A stopped server's rebuild passes
+    /// through (active, null) before it is powered off: told, the validator
+    /// does not end the rebuild there.
+    ///
+    /// ```
+    /// use nova_states::{Action, Observation, StepKind, TaskState, Validator, VmState};
+    /// let obs = |vm, task| Observation { vm, task, power: None, status: None };
+    /// let mut v = Validator::new();
+    /// v.started(Action::Rebuild, VmState::Stopped);
+    /// v.observe(obs(VmState::Stopped, Some(TaskState::RebuildSpawning)))?;
+    /// let step = v.observe(obs(VmState::Active, None))?;
+    /// assert_eq!(step.kind, StepKind::Progress);
+    /// assert_eq!(v.current().iter().collect::<Vec<_>>(), [Action::Rebuild]);
+    /// let step = v.observe(obs(VmState::Stopped, None))?;
+    /// assert_eq!(step.kind, StepKind::Ended);
+    /// # Ok::<(), nova_states::Violation>(())
+    /// ```
+    pub fn started(&mut self, action: Action, from: VmState) {
+        self.told = Some((action, from));
+        if self.prev.is_none() {
+            self.start = Some(from);
+        }
+    }
+
+    /// The told operation, when it can be in flight at `pair`.
+    fn told_in_flight(&self, pair: Pair) -> Option<Action> {
+        let (action, from) = self.told?;
+        action
+            .in_flight_from(from, pair.vm, pair.task)
+            .then_some(action)
     }
 
     /// The operations believed in flight now.
@@ -329,6 +367,13 @@ impl Validator {
         }
         let index = self.seen;
         let Some(prev) = self.prev else {
+            if let Some(action) = self.told_in_flight(pair) {
+                self.prev = Some(pair);
+                self.current = ActionSet::EMPTY.with(action);
+                self.start = self.told.map(|(_, from)| from);
+                self.seen += 1;
+                return Ok(self.step(index, StepKind::First, pair, true));
+            }
             self.accept(pair, pair.in_flight(), true);
             self.seen += 1;
             return Ok(self.step(index, StepKind::First, pair, !self.current.is_empty()));
@@ -360,6 +405,30 @@ impl Validator {
         self.seen += 1;
         if prev == pair {
             return Ok(self.step(index, StepKind::Unchanged, pair, false));
+        }
+        if let Some(action) = self.told_in_flight(pair) {
+            if self.current.contains(action) && (pair.task.is_none() || prev.task.is_none()) {
+                // The told operation goes on through a moment with no task.
+                self.prev = Some(pair);
+                self.current = ActionSet::EMPTY.with(action);
+                return Ok(self.step(index, StepKind::Progress, pair, false));
+            }
+        }
+        if let Some((action, _)) = self.told {
+            if pair.task.is_none() && self.current.contains(action) && ends_at(action, prev, pair) {
+                // The told operation ended (its last task maybe unseen).
+                self.prev = Some(pair);
+                self.current = ActionSet::EMPTY;
+                self.start = None;
+                self.told = None;
+                return Ok(Step {
+                    index,
+                    kind: StepKind::Ended,
+                    operations: ActionSet::EMPTY.with(action),
+                    phase: None,
+                    new_operation: false,
+                });
+            }
         }
         match (prev.task, pair.task) {
             (_, Some(_)) => {

@@ -11,6 +11,7 @@
 //!   the Nova line that decides it.
 //! - [`documents`]: reading real server documents (tests/data/corpus).
 //! - [`trace`]: the trajectory validator and the capture tracker.
+//! - [`waiter`]: the waiter, proved over every path of every action.
 //! - [`bad_inputs`]: the catalogue of bad inputs, each with its exact
 //!   typed error.
 //! - [`fuzz_replay`]: the committed fuzz seeds replayed through the fuzz
@@ -31,4 +32,5 @@ mod preflight;
 mod projection;
 mod relation;
 mod trace;
+mod waiter;
 mod wire;

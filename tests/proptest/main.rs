@@ -1,6 +1,7 @@
 //! The property tests, one binary: arbitrary input into every parser
 //! ([`parse`]) and random event runs against an independent reference
-//! model ([`relation`], [`reference`]).
+//! model ([`relation`], [`reference`]), and random runs of one action
+//! polled with random gaps into the waiter ([`waiter`]).
 //!
 //! They share the oracle (the per-edge invariants) and the `parse` fuzz
 //! body with the integration tests and the fuzz targets (tests/support/).
@@ -11,7 +12,10 @@
 mod fuzz_parse;
 #[path = "../support/oracle.rs"]
 mod oracle;
+#[path = "../support/wait_paths.rs"]
+mod wait_paths;
 
 mod parse;
 mod reference;
 mod relation;
+mod waiter;

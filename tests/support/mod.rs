@@ -16,6 +16,7 @@ pub mod fuzz_parse;
 pub mod fuzz_trace;
 pub mod oracle;
 pub mod pair;
+pub mod wait_paths;
 
 /// The text of a file in tests/data/corpus (real server documents and
 /// their INDEX.md).

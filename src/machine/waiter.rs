@@ -1,0 +1,460 @@
+//! "Is my operation done, failed, or still running?": a [`Waiter`] for one
+//! action the caller started, fed one observation at a time (the rules are
+//! on [`Waiter`]).
+
+use crate::machine::state::{Pair, ServerState};
+use crate::rules::compute::{restart_decision, restart_failure};
+use crate::rules::outcome::{Driver, Mechanism};
+use crate::wire::action::Action;
+use crate::wire::microversion::Microversion;
+use crate::wire::power::PowerState;
+use crate::wire::set::VmStateSet;
+use crate::wire::task::TaskState;
+use crate::wire::vm::VmState;
+
+/// The four answers of a [`Waiter`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WaitProgress {
+    /// The action can still be running.
+    InProgress,
+    /// The server is in a state the action's success leaves.
+    Done,
+    /// The action failed (or a restart or a delete cut it short).
+    Failed,
+    /// This observation cannot happen during or after this action.
+    Impossible,
+}
+
+impl WaitProgress {
+    /// The lower-case name (`in_progress`, `done`, `failed`, `impossible`).
+    ///
+    /// ```
+    /// use nova_states::machine::WaitProgress;
+    /// assert_eq!(WaitProgress::InProgress.as_str(), "in_progress");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            WaitProgress::InProgress => "in_progress",
+            WaitProgress::Done => "done",
+            WaitProgress::Failed => "failed",
+            WaitProgress::Impossible => "impossible",
+        }
+    }
+
+    /// Whether the answer is final (done or failed).
+    ///
+    /// ```
+    /// use nova_states::machine::WaitProgress;
+    /// assert!(WaitProgress::Failed.is_final() && !WaitProgress::InProgress.is_final());
+    /// ```
+    pub const fn is_final(self) -> bool {
+        matches!(self, WaitProgress::Done | WaitProgress::Failed)
+    }
+}
+
+/// Why a [`Waiter`] answered as it did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WaitReason {
+    /// In flight at this task_state (`None`: a moment with no task in the
+    /// middle of the action, such as a stopped server's rebuild at
+    /// (active, null) before it is powered off).
+    Phase(Option<TaskState>),
+    /// Ended in this vm_state, the action's success end. `fault_possible`:
+    /// a failure can leave this very state too (see [`Waiter`]); the
+    /// server is in the success state, and a fault may be recorded.
+    Ended {
+        /// The vm_state.
+        vm: VmState,
+        /// Whether a failure can leave the same state.
+        fault_possible: bool,
+    },
+    /// A failure of the action left this state, by this mechanism (the
+    /// first failure row that leaves it).
+    Failure(Mechanism),
+    /// A compute restart in the middle of the action left this state.
+    ComputeRestart,
+    /// A delete pre-empted the action.
+    Deleted,
+    /// Neither the action nor its failures, a restart or a delete leave it.
+    Unexplained,
+}
+
+impl core::fmt::Display for WaitReason {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match self {
+            WaitReason::Phase(Some(task)) => write!(f, "in flight at task_state {task}"),
+            WaitReason::Phase(None) => {
+                f.write_str("in flight between two tasks (task_state null, more writes follow)")
+            }
+            WaitReason::Ended {
+                vm,
+                fault_possible: false,
+            } => write!(f, "ended in {vm}"),
+            WaitReason::Ended {
+                vm,
+                fault_possible: true,
+            } => write!(
+                f,
+                "ended in {vm}, the success state; a failure can leave it too: check fault"
+            ),
+            WaitReason::Failure(mechanism) => f.write_str(mechanism.describe()),
+            WaitReason::ComputeRestart => f.write_str("a compute restart cut the action short"),
+            WaitReason::Deleted => f.write_str("a delete pre-empted the action"),
+            WaitReason::Unexplained => {
+                f.write_str("neither the action, its failures, a restart nor a delete leave this")
+            }
+        }
+    }
+}
+
+/// One answer: the verdict and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WaitAnswer {
+    /// The verdict.
+    pub progress: WaitProgress,
+    /// Why.
+    pub reason: WaitReason,
+}
+
+/// Follows one action the caller started, one observation at a time, with
+/// O(1) state and no allocation.
+///
+/// The answer for an observation is read from the same facts as
+/// [`WaitFor`](crate::WaitFor): the compile-time walk of the action's
+/// writes ([`Action::in_flight_from`], [`Action::outcome`]), its failure
+/// rows ([`Action::failure_phases`], [`Action::can_fail_to`]), the compute
+/// restart's recovery ([`restart_decision`](crate::rules::restart_decision),
+/// [`restart_failure`](crate::rules::restart_failure)) and a
+/// delete that pre-empts the task. In that order:
+///
+/// 1. A success end of the action (task_state null, a vm_state the action
+///    ends in from its start): [`WaitProgress::Done`]. When a failure can
+///    leave the same state (a final save that fails and whose dirty fields
+///    the revert writes, a reboot that failed with the guest running, a
+///    snapshot whose task was cleared), the state *is* the success state and
+///    the reason says a fault may be recorded
+///    ([`WaitReason::Ended`] with `fault_possible`): look at `fault` or at
+///    the image.
+/// 2. A state the action is in flight at (including the moments with no
+///    task in the middle of it: a rebuild or evacuate of a stopped server
+///    passes through (active, null) before powering off):
+///    [`WaitProgress::InProgress`]. A task a failure left set with nothing
+///    to finish it looks the same: [`Waiter::may_stall`] says whether that
+///    can happen.
+/// 3. A state only a failure of the action, a compute restart in its middle,
+///    or a delete that pre-empted it leaves: [`WaitProgress::Failed`].
+/// 4. Anything else: [`WaitProgress::Impossible`], and the waiter does not
+///    move.
+///
+/// Once [`WaitProgress::Done`] or [`WaitProgress::Failed`], the waiter
+/// stays there: what follows is another operation's doing. Each
+/// observation is judged by its own (vm_state, task_state) against the
+/// start, so gaps between polls change nothing.
+///
+/// ```
+/// use nova_states::machine::{WaitProgress, Waiter};
+/// use nova_states::{Action, TaskState, VmState};
+/// let mut w = Waiter::new(Action::Stop, VmState::Active);
+/// let a = w.observe(VmState::Active, Some(TaskState::PoweringOff));
+/// assert_eq!(a.progress, WaitProgress::InProgress);
+/// let a = w.observe(VmState::Stopped, None);
+/// assert_eq!(a.progress, WaitProgress::Done);
+/// // Done stays: a later start is another operation.
+/// assert_eq!(w.observe(VmState::Active, None).progress, WaitProgress::Done);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Waiter {
+    action: Action,
+    start: VmState,
+    ends: VmStateSet,
+    /// The ends a failure (or a restart) can leave too.
+    fault_ends: VmStateSet,
+    /// Whether the action accepts `start` at all.
+    accepted: bool,
+    last: Option<WaitAnswer>,
+    /// Entries into a capture task seen so far (saturating).
+    captures: u8,
+    /// The previous observation's task_state.
+    prev_task: Option<TaskState>,
+    /// Per [`Driver::ALL`] index: the image no longer depends on the guest.
+    safe: u8,
+    /// Per [`Driver::ALL`] index: the capture's (during, occurrence,
+    /// safe_from), copied from [`Action::disk_capture`] once.
+    capture: [Option<(TaskState, u8, Option<TaskState>)>; 3],
+}
+
+/// Evacuate's target_state stopped applies from 2.95 (evacuate.py:111-122).
+const EVACUATE_STOPS: Microversion = Microversion::new(2, 95);
+
+impl Waiter {
+    /// A waiter for `action` started from `start`, at the API's default
+    /// microversion (2.1, what Nova assumes when the request names none).
+    ///
+    /// ```
+    /// use nova_states::machine::{WaitProgress, Waiter};
+    /// use nova_states::{Action, VmState};
+    /// let mut w = Waiter::new(Action::Evacuate, VmState::Active);
+    /// assert_eq!(w.observe(VmState::Active, None).progress, WaitProgress::Done);
+    /// ```
+    pub fn new(action: Action, start: VmState) -> Waiter {
+        Waiter::at(action, start, Microversion::MIN)
+    }
+
+    /// A waiter for `action` started from `start` at `version`: evacuate
+    /// at 2.95 or later stops an active server at the end (its
+    /// target_state), so (active, null) is then a moment in its middle.
+    ///
+    /// ```
+    /// use nova_states::machine::{WaitProgress, Waiter};
+    /// use nova_states::{Action, Microversion, VmState};
+    /// let mut w = Waiter::at(Action::Evacuate, VmState::Active, Microversion::new(2, 95));
+    /// assert_eq!(w.observe(VmState::Active, None).progress, WaitProgress::InProgress);
+    /// assert_eq!(w.observe(VmState::Stopped, None).progress, WaitProgress::Done);
+    /// ```
+    pub fn at(action: Action, start: VmState, version: Microversion) -> Waiter {
+        let mut ends = action.outcome(start);
+        if action == Action::Evacuate && start == VmState::Active {
+            let end = if version >= EVACUATE_STOPS {
+                VmState::Stopped
+            } else {
+                VmState::Active
+            };
+            ends = ends.intersection(VmStateSet::EMPTY.with(end));
+        }
+        let mut waiter = Waiter {
+            action,
+            start,
+            ends,
+            fault_ends: VmStateSet::EMPTY,
+            accepted: action.starts().contains(start),
+            last: None,
+            captures: 0,
+            prev_task: None,
+            safe: 0,
+            capture: [None; 3],
+        };
+        for (slot, driver) in waiter.capture.iter_mut().zip(Driver::ALL) {
+            *slot = action
+                .disk_capture(driver)
+                .map(|c| (c.during, c.occurrence, c.safe_from));
+        }
+        for vm in ends.iter() {
+            let pair = Pair { vm, task: None };
+            if action.can_fail_to(start, pair) || waiter.restart_leaves(pair) {
+                waiter.fault_ends = waiter.fault_ends.with(vm);
+            }
+        }
+        waiter
+    }
+
+    /// The action.
+    ///
+    /// ```
+    /// use nova_states::machine::Waiter;
+    /// use nova_states::{Action, VmState};
+    /// assert_eq!(Waiter::new(Action::Stop, VmState::Active).action(), Action::Stop);
+    /// ```
+    pub const fn action(&self) -> Action {
+        self.action
+    }
+
+    /// The vm_state the action started from.
+    ///
+    /// ```
+    /// use nova_states::machine::Waiter;
+    /// use nova_states::{Action, VmState};
+    /// assert_eq!(Waiter::new(Action::Stop, VmState::Active).start(), VmState::Active);
+    /// ```
+    pub const fn start(&self) -> VmState {
+        self.start
+    }
+
+    /// The vm_states the action ends in from its start (at the waiter's
+    /// microversion).
+    ///
+    /// ```
+    /// use nova_states::machine::Waiter;
+    /// use nova_states::{Action, VmState};
+    /// let w = Waiter::new(Action::Rebuild, VmState::Stopped);
+    /// assert_eq!(w.ends().iter().collect::<Vec<_>>(), [VmState::Stopped]);
+    /// ```
+    pub const fn ends(&self) -> VmStateSet {
+        self.ends
+    }
+
+    /// The last answer that was not [`WaitProgress::Impossible`], if any.
+    ///
+    /// ```
+    /// use nova_states::machine::Waiter;
+    /// use nova_states::{Action, VmState};
+    /// assert_eq!(Waiter::new(Action::Stop, VmState::Active).last(), None);
+    /// ```
+    pub const fn last(&self) -> Option<WaitAnswer> {
+        self.last
+    }
+
+    /// Whether a failure can leave a task set that nothing will finish
+    /// (then [`WaitProgress::InProgress`] can last for ever: do not wait
+    /// without a deadline).
+    ///
+    /// ```
+    /// use nova_states::machine::Waiter;
+    /// use nova_states::{Action, VmState};
+    /// assert!(Waiter::new(Action::Evacuate, VmState::Active).may_stall());
+    /// ```
+    pub fn may_stall(&self) -> bool {
+        self.action
+            .failure_ends(self.start)
+            .any(|(_, row)| row.may_stall())
+    }
+
+    /// Judges one observation (power_state and status are not needed: the
+    /// pair decides), by the rules on [`Waiter`].
+    ///
+    /// ```
+    /// use nova_states::machine::{WaitProgress, WaitReason, Waiter};
+    /// use nova_states::{Action, TaskState, VmState};
+    /// // A failed unshelve keeps its task under ERROR: failed, not running.
+    /// let mut w = Waiter::new(Action::Unshelve, VmState::ShelvedOffloaded);
+    /// let a = w.observe(VmState::Error, Some(TaskState::Unshelving));
+    /// assert_eq!(a.progress, WaitProgress::Failed);
+    /// assert!(matches!(a.reason, WaitReason::Failure(_)));
+    /// ```
+    pub fn observe(&mut self, vm: VmState, task: Option<TaskState>) -> WaitAnswer {
+        if let Some(last) = self.last {
+            if last.progress.is_final() {
+                return last;
+            }
+        }
+        let answer = self.judge(Pair { vm, task });
+        if answer.progress != WaitProgress::Impossible {
+            self.track_capture(task, answer.progress);
+            self.last = Some(answer);
+        }
+        answer
+    }
+
+    /// What `pair` means for the action, without moving the waiter.
+    ///
+    /// ```
+    /// use nova_states::machine::{WaitProgress, Waiter};
+    /// use nova_states::{Action, Pair, VmState};
+    /// // A failed stop shows ACTIVE again, task null.
+    /// let w = Waiter::new(Action::Stop, VmState::Active);
+    /// let a = w.judge(Pair { vm: VmState::Active, task: None });
+    /// assert_eq!(a.progress, WaitProgress::Failed);
+    /// ```
+    pub fn judge(&self, pair: Pair) -> WaitAnswer {
+        let (action, start) = (self.action, self.start);
+        let answer = |progress, reason| WaitAnswer { progress, reason };
+        if !self.accepted {
+            return answer(WaitProgress::Impossible, WaitReason::Unexplained);
+        }
+        if pair.task.is_none() && self.ends.contains(pair.vm) {
+            let fault_possible = self.fault_ends.contains(pair.vm);
+            return answer(
+                WaitProgress::Done,
+                WaitReason::Ended {
+                    vm: pair.vm,
+                    fault_possible,
+                },
+            );
+        }
+        if action.in_flight_from(start, pair.vm, pair.task) {
+            return answer(WaitProgress::InProgress, WaitReason::Phase(pair.task));
+        }
+        let failure = action
+            .failure_ends(start)
+            .find(|(p, _)| *p == pair)
+            .map(|(_, row)| row.mechanism);
+        if let Some(mechanism) = failure {
+            return answer(WaitProgress::Failed, WaitReason::Failure(mechanism));
+        }
+        if self.restart_leaves(pair) {
+            return answer(WaitProgress::Failed, WaitReason::ComputeRestart);
+        }
+        let deleting = matches!(
+            pair.task,
+            Some(TaskState::Deleting | TaskState::SoftDeleting)
+        ) || matches!(pair.vm, VmState::Deleted | VmState::SoftDeleted);
+        if deleting {
+            return answer(WaitProgress::Failed, WaitReason::Deleted);
+        }
+        answer(WaitProgress::Impossible, WaitReason::Unexplained)
+    }
+
+    /// Whether a compute restart while the action is in flight (its own
+    /// recovery, or that recovery failing) leaves `pair`.
+    fn restart_leaves(&self, pair: Pair) -> bool {
+        let (action, start) = (self.action, self.start);
+        VmState::ALL.iter().any(|vm| {
+            TaskState::ALL_OR_NULL.iter().any(|task| {
+                action.in_flight_from(start, *vm, *task)
+                    && PowerState::ALL.iter().any(|power| {
+                        let state = ServerState {
+                            vm: *vm,
+                            task: *task,
+                            power: *power,
+                        };
+                        PowerState::ALL.iter().any(|driver| {
+                            let (_, after) = restart_decision(state, *driver);
+                            let failed = restart_failure(state, *driver);
+                            (after.vm, after.task) == (pair.vm, pair.task)
+                                || failed.is_some_and(|s| (s.vm, s.task) == (pair.vm, pair.task))
+                        })
+                    })
+            })
+        })
+    }
+
+    fn track_capture(&mut self, task: Option<TaskState>, progress: WaitProgress) {
+        if self.capture == [None; 3] {
+            return;
+        }
+        for (i, capture) in self.capture.iter().enumerate() {
+            let Some((during, occurrence, safe_from)) = *capture else {
+                continue;
+            };
+            let bit = 1u8 << i;
+            let entered = task == Some(during) && self.prev_task != task;
+            if entered && i == 0 {
+                // Count entries once (the first driver's `during` is the
+                // one whose occurrence matters, libvirt's standard path).
+                self.captures = self.captures.saturating_add(1);
+            }
+            let reached = match safe_from {
+                Some(safe) => {
+                    task == Some(safe) && (occurrence <= 1 || self.captures >= occurrence)
+                }
+                None => false,
+            };
+            if reached || progress == WaitProgress::Done {
+                self.safe |= bit;
+            }
+        }
+        self.prev_task = task;
+    }
+
+    /// For an image-taking action (snapshot, backup, shelve): whether, from
+    /// the observations so far, guest writes no longer affect the image on
+    /// `driver`'s path (`None` for other actions). Conservative across
+    /// gaps: when polls skip the capture's round, it says `false` until
+    /// the action is done.
+    ///
+    /// ```
+    /// use nova_states::machine::Waiter;
+    /// use nova_states::{Action, Driver, TaskState, VmState};
+    /// let mut w = Waiter::new(Action::Snapshot, VmState::Active);
+    /// w.observe(VmState::Active, Some(TaskState::ImagePendingUpload));
+    /// w.observe(VmState::Active, Some(TaskState::ImageUploading));
+    /// assert_eq!(w.image_settled(Driver::VMware), Some(true));
+    /// // RBD direct snapshot reads the disk during the upload itself.
+    /// assert_eq!(w.image_settled(Driver::LibvirtRbdDirect), Some(false));
+    /// assert_eq!(Waiter::new(Action::Stop, VmState::Active).image_settled(Driver::VMware), None);
+    /// ```
+    pub fn image_settled(&self, driver: Driver) -> Option<bool> {
+        self.action.disk_capture(driver)?;
+        let i = Driver::ALL.iter().position(|d| *d == driver)?;
+        Some(self.safe & (1u8 << i) != 0)
+    }
+}
