@@ -67,6 +67,10 @@
 //! [`WaitFor`]. [`apply`] is the transition relation on
 //! (vm_state, task_state, power_state); [`Validator`] checks polled
 //! sequences against it with constant work per step.
+//! [`machine::enabled`] lists the events the relation accepts in a state
+//! and [`machine::Run`] the next writes of one run of an action: where a
+//! fuzzing or property-testing harness starts (its docs name the two traps
+//! of a harness written by hand).
 //!
 //! # Layers
 //!

@@ -7,6 +7,8 @@
 //!   outcomes, waits, the power sync and restart recovery.
 //! - [`relation`]: the invariants of the transition relation, one named
 //!   test each (docs/invariants.md), and the exhaustive exploration.
+//! - [`enabled`]: what can happen now (`machine::enabled`, `Run`) and
+//!   the two traps of a hand-written harness.
 //! - [`failures`]: one named test per action and failure point, each with
 //!   the Nova line that decides it.
 //! - [`documents`]: reading real server documents (tests/data/corpus).
@@ -25,6 +27,7 @@ mod support;
 mod actions;
 mod bad_inputs;
 mod documents;
+mod enabled;
 mod failures;
 mod fuzz_replay;
 mod preflight;
