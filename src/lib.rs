@@ -84,6 +84,9 @@
 //!   exploration, what to wait for; computed, no new facts.
 //! - [`read`]: what you observe. Server documents and polled traces.
 //!
+//! Beside them, for harnesses: [`sim`], a seeded, deterministic fake Nova
+//! built on [`machine::enabled`] and [`machine::Run`].
+//!
 //! The names most programs need are re-exported here; the rest are reached
 //! through their module.
 //!
@@ -139,6 +142,7 @@
 pub mod machine;
 pub mod read;
 pub mod rules;
+pub mod sim;
 pub mod wire;
 
 mod bits;

@@ -9,6 +9,8 @@
 //!   test each (docs/invariants.md), and the exhaustive exploration.
 //! - [`enabled`]: what can happen now (`machine::enabled`, `Run`) and
 //!   the two traps of a hand-written harness.
+//! - [`sim`]: the simulator's writes against the relation and the
+//!   validator.
 //! - [`failures`]: one named test per action and failure point, each with
 //!   the Nova line that decides it.
 //! - [`documents`]: reading real server documents (tests/data/corpus).
@@ -33,5 +35,6 @@ mod fuzz_replay;
 mod preflight;
 mod projection;
 mod relation;
+mod sim;
 mod trace;
 mod wire;
