@@ -47,6 +47,7 @@ use core::fmt;
 use crate::machine::enabled::Run;
 use crate::machine::relation::{apply, Event};
 use crate::machine::state::ServerState;
+use crate::rules::edge::Branch;
 use crate::rules::outcome::FailurePoint;
 use crate::wire::action::Action;
 use crate::wire::power::PowerState;
@@ -142,8 +143,9 @@ impl SplitMix64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
     /// A step of an action in flight (or an accepted request) fails
-    /// instead (a failure point of its row); a compute restart's own
-    /// handling fails. 0: no failure path is ever taken.
+    /// instead (a failure point of its row, or a reschedule after a
+    /// failure on the host); a compute restart's own handling fails. 0: no
+    /// failure path is ever taken.
     pub failures: u32,
     /// A step is a power sync reading a power state from the hypervisor.
     pub power_sync: u32,
@@ -151,7 +153,8 @@ pub struct Config {
     pub restart: u32,
     /// A step is an admin's reset-state.
     pub reset_state: u32,
-    /// A user's request is a delete (the rest are the other actions).
+    /// A user's request is a delete, soft or hard (the rest are the other
+    /// actions).
     pub delete: u32,
 }
 
@@ -499,10 +502,26 @@ fn choose(rng: &mut SplitMix64, config: &Config, server: &Server) -> Option<Choi
             let op = Operation::Action(run.action);
             let fail = config.failures > 0 && rng.chance(config.failures);
             let moved = |(_, next): &(Event, ServerState)| *next != state;
+            // A reschedule follows a failure on the host: a failure path.
+            let rescheduled = |(event, _): &(Event, ServerState)| match event {
+                Event::Write { action, edge } => action
+                    .edges()
+                    .get(usize::from(*edge))
+                    .is_some_and(|e| e.branch == Branch::Reschedule),
+                _ => false,
+            };
             let step = if fail {
-                pick(rng, || run.failures(state).filter(moved))
+                pick(rng, || {
+                    run.failures(state)
+                        .chain(run.next_writes(state).filter(rescheduled))
+                        .filter(moved)
+                })
             } else {
-                pick(rng, || run.next_writes(state).filter(moved))
+                pick(rng, || {
+                    run.next_writes(state)
+                        .filter(|w| !rescheduled(w))
+                        .filter(moved)
+                })
             };
             let (event, after) = step?;
             let ended = match event {
@@ -525,7 +544,7 @@ fn choose(rng: &mut SplitMix64, config: &Config, server: &Server) -> Option<Choi
 fn request(rng: &mut SplitMix64, config: &Config, state: ServerState) -> Option<Choice> {
     let deletes = rng.chance(config.delete);
     let wanted = move |a: &Action| {
-        let is_delete = matches!(a, Action::Delete | Action::ForceDelete);
+        let is_delete = matches!(a, Action::Delete | Action::ForceDelete | Action::SoftDelete);
         !matches!(a, Action::Create | Action::ResetState) && is_delete == deletes
     };
     let fail = config.failures > 0 && rng.chance(config.failures);

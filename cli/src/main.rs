@@ -76,6 +76,35 @@ enum Command {
     /// Reads a server document (as explain does), or the states given with
     /// --vm. Exit 0 accepted, 1 refused, 2 bad input.
     Check(CheckArgs),
+    /// Run a fake Nova: a seeded, deterministic simulation of K servers.
+    ///
+    /// Prints JSON Lines, one {"server": {...}} body per state write (each
+    /// server's writes gap-free; --poll-every K prints every K-th of each
+    /// server), with id, status, the three OS-EXT-STS fields, updated and
+    /// "nova-states:operation" (the action that made the write, or
+    /// power_sync, restart, reset_state). The same arguments give the same
+    /// output, byte for byte. Filtered to one id, the lines pass `trace`.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Args, Debug)]
+struct SimulateArgs {
+    /// The seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// How many writes (fewer if every server ends deleted).
+    #[arg(long, default_value_t = 100)]
+    steps: usize,
+    /// How many servers.
+    #[arg(long, default_value_t = 1)]
+    servers: u64,
+    /// The failure rate, 0 to 1: a step of an action fails instead (0: no
+    /// failure path).
+    #[arg(long, default_value_t = 0.02)]
+    failures: f64,
+    /// Print every K-th write of each server (1: every write).
+    #[arg(long, default_value_t = 1)]
+    poll_every: usize,
 }
 
 #[derive(Args, Debug)]
@@ -353,6 +382,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<u8, Fail> {
         }
         Some(Command::Model { format }) => cmd_model(format, out),
         Some(Command::Check(args)) => cmd_check(args, out),
+        Some(Command::Simulate(args)) => cmd_simulate(args, out),
         Some(Command::Table) => {
             let mut text = String::new();
             nova_states_cli::render::table::write_status_table(&mut text)
@@ -361,6 +391,95 @@ fn run(cli: Cli, out: &mut Out) -> Result<u8, Fail> {
             Ok(0)
         }
     }
+}
+
+/// `nova-states simulate`: the simulator's writes as server documents.
+fn cmd_simulate(args: SimulateArgs, out: &mut Out) -> Result<u8, Fail> {
+    use nova_states::sim::{Config, Server, Simulator};
+    if !(0.0..=1.0).contains(&args.failures) {
+        return Err(unreadable(format!(
+            "--failures {} is not a rate between 0 and 1",
+            args.failures
+        )));
+    }
+    if args.servers == 0 || args.poll_every == 0 {
+        return Err(unreadable("--servers and --poll-every must be at least 1"));
+    }
+    // In range by the check above.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let failures = (args.failures * 1_000_000.0).round() as u32;
+    let config = Config {
+        failures,
+        ..Config::DEFAULT
+    };
+    let fleet: Vec<Server> = (0..args.servers)
+        .map(|i| Server::new(args.seed, i))
+        .collect();
+    let mut written = vec![0usize; fleet.len()];
+    let mut sim = Simulator::new(args.seed, config, fleet);
+    for _ in 0..args.steps {
+        let Some(w) = sim.step() else { break };
+        let Some(count) = written.get_mut(w.server) else {
+            continue;
+        };
+        *count += 1;
+        if *count % args.poll_every != 0 {
+            continue;
+        }
+        let Some(server) = sim.servers().get(w.server) else {
+            continue;
+        };
+        let s = w.after;
+        let body = json!({"server": {
+            "id": uuid(server.id),
+            "status": s.status().as_str(),
+            "OS-EXT-STS:vm_state": s.vm.as_str(),
+            "OS-EXT-STS:task_state": s.task.map(|t| t.as_str()),
+            "OS-EXT-STS:power_state": s.power.code(),
+            "updated": iso8601(SIMULATION_EPOCH + w.at),
+            "nova-states:operation": w.operation.as_str(),
+        }});
+        writeln!(out, "{body}")?;
+    }
+    Ok(0)
+}
+
+/// 2026-01-01T00:00:00Z: when every simulation's clock starts.
+const SIMULATION_EPOCH: u64 = 1_767_225_600;
+
+/// A 128-bit id as a UUID (8-4-4-4-12 hex digits).
+fn uuid(id: u128) -> String {
+    let hex = format!("{id:032x}");
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// Seconds since 1970 as Nova writes `updated`: `2026-01-01T00:00:05Z`.
+fn iso8601(secs: u64) -> String {
+    let days = secs / 86_400;
+    let rest = secs % 86_400;
+    // Howard Hinnant's civil_from_days, for days since 1970-01-01 >= 0.
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest / 60 % 60,
+        rest % 60
+    )
 }
 
 /// The input: a file, or standard input for none or `-`; and its name.
