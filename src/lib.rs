@@ -48,10 +48,17 @@
 //! - `serde` (off by default): `Serialize`/`Deserialize` for every state
 //!   type (power states as Nova's integer codes) and for [`ServerDocument`].
 //!   Still `no_std` and allocation-free.
+//! - `proptest` (off by default): [`strategies`], proptest strategies for
+//!   any state, any state Nova can produce, legal event sequences from a
+//!   fresh build (shrinking keeps them legal) and polled trajectories.
+//!   **Pulls `std`** (proptest does): the module alone links it
+//!   (`extern crate std` inside it), the rest stays `no_std`. Needs
+//!   proptest's own MSRV, newer than the crate's.
 //!
 //! The crate is `#![no_std]` with no `std` feature to turn on: thiserror 2
 //! implements `core::error::Error` (Rust 1.81+). CI builds it for
-//! `thumbv7em-none-eabihf`, with and without `serde`.
+//! `thumbv7em-none-eabihf`, with and without `serde` (not with the
+//! harness features, which need `std`).
 //!
 //! The minimum supported Rust version is 1.81: CI builds the library with
 //! Rust 1.81.0, with and without `serde`, for the host and for
@@ -143,6 +150,9 @@ pub mod machine;
 pub mod read;
 pub mod rules;
 pub mod sim;
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod strategies;
 pub mod wire;
 
 mod bits;

@@ -1,6 +1,7 @@
 //! The property tests, one binary: arbitrary input into every parser
 //! ([`parse`]) and random event runs against an independent reference
-//! model ([`relation`], [`reference`]).
+//! model ([`relation`], [`reference`]); the `proptest` feature's
+//! strategies against the oracle and the validator ([`strategies`]).
 //!
 //! They share the oracle (the per-edge invariants) and the `parse` fuzz
 //! body with the integration tests and the fuzz targets (tests/support/).
@@ -15,3 +16,4 @@ mod oracle;
 mod parse;
 mod reference;
 mod relation;
+mod strategies;
