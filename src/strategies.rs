@@ -59,7 +59,8 @@ pub fn any_state() -> impl Strategy<Value = ServerState> {
 /// use proptest::prelude::*;
 ///
 /// proptest!(|(s in reachable_state())| {
-///     prop_assert!(Pair { vm: s.vm, task: s.task }.is_possible());
+///     let pair = Pair { vm: s.vm, task: s.task };
+///     prop_assert!(pair.is_possible());
 /// });
 /// ```
 pub fn reachable_state() -> impl Strategy<Value = ServerState> {
