@@ -54,6 +54,10 @@
 //!   **Pulls `std`** (proptest does): the module alone links it
 //!   (`extern crate std` inside it), the rest stays `no_std`. Needs
 //!   proptest's own MSRV, newer than the crate's.
+//! - `arbitrary` (off by default): `arbitrary::Arbitrary` for every enum,
+//!   [`ServerState`] and [`Event`], and [`fuzzing::LegalWalk`] (fuzzer
+//!   bytes decoded into a legal event sequence). **Pulls `std`**
+//!   (arbitrary does); builds with Rust 1.81.
 //!
 //! The crate is `#![no_std]` with no `std` feature to turn on: thiserror 2
 //! implements `core::error::Error` (Rust 1.81+). CI builds it for
@@ -146,6 +150,9 @@
 )]
 
 // The layers, each standing on the ones above it.
+#[cfg(feature = "arbitrary")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
+pub mod fuzzing;
 pub mod machine;
 pub mod read;
 pub mod rules;

@@ -11,6 +11,8 @@
 //!   the two traps of a hand-written harness.
 //! - [`sim`]: the simulator's writes against the relation and the
 //!   validator.
+//! - [`fuzzing`]: the `arbitrary` feature (`LegalWalk` legal from any
+//!   bytes).
 //! - [`failures`]: one named test per action and failure point, each with
 //!   the Nova line that decides it.
 //! - [`documents`]: reading real server documents (tests/data/corpus).
@@ -32,6 +34,7 @@ mod documents;
 mod enabled;
 mod failures;
 mod fuzz_replay;
+mod fuzzing;
 mod preflight;
 mod projection;
 mod relation;
