@@ -96,7 +96,8 @@
 //! - [`read`]: what you observe. Server documents and polled traces.
 //!
 //! Beside them, for harnesses: [`sim`], a seeded, deterministic fake Nova
-//! built on [`machine::enabled`] and [`machine::Run`].
+//! built on [`machine::enabled`] and [`machine::Run`]; [`fake`], a model
+//! checker for fakes (could Nova have answered and reported the same?).
 //!
 //! The names most programs need are re-exported here; the rest are reached
 //! through their module.
@@ -150,6 +151,7 @@
 )]
 
 // The layers, each standing on the ones above it.
+pub mod fake;
 #[cfg(feature = "arbitrary")]
 #[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
 pub mod fuzzing;

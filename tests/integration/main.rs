@@ -13,6 +13,8 @@
 //!   validator.
 //! - [`fuzzing`]: the `arbitrary` feature (`LegalWalk` legal from any
 //!   bytes).
+//! - [`fake`]: the model checker for fakes, on the simulator and on
+//!   the example's fake (examples/fake_checker.rs).
 //! - [`failures`]: one named test per action and failure point, each with
 //!   the Nova line that decides it.
 //! - [`documents`]: reading real server documents (tests/data/corpus).
@@ -33,6 +35,7 @@ mod bad_inputs;
 mod documents;
 mod enabled;
 mod failures;
+mod fake;
 mod fuzz_replay;
 mod fuzzing;
 mod preflight;
