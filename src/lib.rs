@@ -181,3 +181,8 @@ pub use wire::{
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+// So do docs/harness.md's.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/harness.md")]
+struct HarnessDoctests;
