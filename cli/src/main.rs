@@ -429,57 +429,10 @@ fn cmd_simulate(args: SimulateArgs, out: &mut Out) -> Result<u8, Fail> {
         let Some(server) = sim.servers().get(w.server) else {
             continue;
         };
-        let s = w.after;
-        let body = json!({"server": {
-            "id": uuid(server.id),
-            "status": s.status().as_str(),
-            "OS-EXT-STS:vm_state": s.vm.as_str(),
-            "OS-EXT-STS:task_state": s.task.map(|t| t.as_str()),
-            "OS-EXT-STS:power_state": s.power.code(),
-            "updated": iso8601(SIMULATION_EPOCH + w.at),
-            "nova-states:operation": w.operation.as_str(),
-        }});
+        let body = json!({"server": w.document(server.id)});
         writeln!(out, "{body}")?;
     }
     Ok(0)
-}
-
-/// 2026-01-01T00:00:00Z: when every simulation's clock starts.
-const SIMULATION_EPOCH: u64 = 1_767_225_600;
-
-/// A 128-bit id as a UUID (8-4-4-4-12 hex digits).
-fn uuid(id: u128) -> String {
-    let hex = format!("{id:032x}");
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    )
-}
-
-/// Seconds since 1970 as Nova writes `updated`: `2026-01-01T00:00:05Z`.
-fn iso8601(secs: u64) -> String {
-    let days = secs / 86_400;
-    let rest = secs % 86_400;
-    // Howard Hinnant's civil_from_days, for days since 1970-01-01 >= 0.
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        rest / 3600,
-        rest / 60 % 60,
-        rest % 60
-    )
 }
 
 /// The input: a file, or standard input for none or `-`; and its name.
