@@ -1,7 +1,8 @@
 //! The `proptest` feature's strategies produce only what Nova can do:
 //! every legal sequence (and every shrink of it, decoded the same way) is
 //! checked step by step by the oracle's invariants (Nova's facts restated,
-//! tests/support/oracle.rs) and its breadth-first reachable set, and by the
+//! tests/support/oracle.rs), its breadth-first reachable set, the golden
+//! table of Nova's decorators (tests/golden/preconditions.tsv), and by the
 //! trajectory validator; polled trajectories pass the validator.
 #![cfg(feature = "proptest")]
 
@@ -9,7 +10,31 @@ use nova_states::strategies::{any_state, decode_walk, legal_events, polled, reac
 use nova_states::{apply, Observation, ServerState, Validator};
 use proptest::prelude::*;
 
-use crate::oracle::{check_edge, reachable};
+use crate::oracle::{check_edge, reachable, requested};
+
+/// Nova's decorators, evaluated at the pinned commit (one row per action).
+const PRECONDITIONS: &str = include_str!("../golden/preconditions.tsv");
+
+/// Whether the golden table lets `action` in at (vm, task); `None` when it
+/// has no row for the action (create, reset-state: no state check).
+fn golden_accepts(action: nova_states::Action, s: ServerState) -> Option<bool> {
+    let task = nova_states::TaskState::name_or_null(s.task);
+    PRECONDITIONS
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').collect::<Vec<_>>())
+        .find(|row| row.first() == Some(&action.as_str()))
+        .map(|row| {
+            let vm_ok = row[2] == "*" || row[2].split(',').any(|v| v == s.vm.as_str());
+            let task_ok = match row[3].split_at(1) {
+                ("*", _) => true,
+                ("=", list) => list.split(',').any(|t| t == task),
+                ("!", list) => !list.split(',').any(|t| t == task),
+                _ => panic!("bad task rule {}", row[3]),
+            };
+            vm_ok && task_ok
+        })
+}
 
 fn observe(v: &mut Validator, s: ServerState) -> Result<(), TestCaseError> {
     let obs = Observation {
@@ -34,6 +59,11 @@ proptest! {
         for event in events {
             let result = apply(state, event);
             check_edge(state, event, &result);
+            // An independent walk over the golden table: every request the
+            // sequence makes is one Nova's decorators let in.
+            if let Some(action) = requested(event) {
+                prop_assert_ne!(golden_accepts(action, state), Some(false), "{} in {}", action, state);
+            }
             let next = result.map_err(|e| TestCaseError::fail(format!("{state} {event:?}: {e}")))?;
             prop_assert!(reachable()[next.index()], "{state} -> {next}");
             observe(&mut v, next)?;
@@ -81,4 +111,23 @@ proptest! {
         prop_assert!(reachable()[r.index()]);
         prop_assert_eq!(ServerState::from_index(a.index()), Some(a));
     }
+}
+
+/// The golden lookup above reads the table (so the check in
+/// `strategies_legal_events_are_legal` is not vacuous).
+#[test]
+fn strategies_golden_lookup_reads_the_table() {
+    let active = ServerState {
+        vm: nova_states::VmState::Active,
+        task: None,
+        power: nova_states::PowerState::Running,
+    };
+    assert_eq!(
+        golden_accepts(nova_states::Action::Stop, active),
+        Some(true)
+    );
+    assert_eq!(
+        golden_accepts(nova_states::Action::Start, active),
+        Some(false)
+    );
 }
