@@ -48,10 +48,21 @@
 //! - `serde` (off by default): `Serialize`/`Deserialize` for every state
 //!   type (power states as Nova's integer codes) and for [`ServerDocument`].
 //!   Still `no_std` and allocation-free.
+//! - `proptest` (off by default): [`strategies`], proptest strategies for
+//!   any state, any state Nova can produce, legal event sequences from a
+//!   fresh build (shrinking keeps them legal) and polled trajectories.
+//!   **Pulls `std`** (proptest does): the module alone links it
+//!   (`extern crate std` inside it), the rest stays `no_std`. Needs
+//!   proptest's own MSRV, newer than the crate's.
+//! - `arbitrary` (off by default): `arbitrary::Arbitrary` for every enum,
+//!   [`ServerState`] and [`Event`], and [`fuzzing::LegalWalk`] (fuzzer
+//!   bytes decoded into a legal event sequence). **Pulls `std`**
+//!   (arbitrary does); builds with Rust 1.81.
 //!
 //! The crate is `#![no_std]` with no `std` feature to turn on: thiserror 2
 //! implements `core::error::Error` (Rust 1.81+). CI builds it for
-//! `thumbv7em-none-eabihf`, with and without `serde`.
+//! `thumbv7em-none-eabihf`, with and without `serde` (not with the
+//! harness features, which need `std`).
 //!
 //! The minimum supported Rust version is 1.81: CI builds the library with
 //! Rust 1.81.0, with and without `serde`, for the host and for
@@ -67,6 +78,10 @@
 //! [`WaitFor`]. [`apply`] is the transition relation on
 //! (vm_state, task_state, power_state); [`Validator`] checks polled
 //! sequences against it with constant work per step.
+//! [`machine::enabled`] lists the events the relation accepts in a state
+//! and [`machine::Run`] the next writes of one run of an action: where a
+//! fuzzing or property-testing harness starts (its docs name the two traps
+//! of a harness written by hand).
 //!
 //! # Layers
 //!
@@ -79,6 +94,10 @@
 //! - [`machine`]: what follows. The relation, in-flight sets, outcomes,
 //!   exploration, what to wait for; computed, no new facts.
 //! - [`read`]: what you observe. Server documents and polled traces.
+//!
+//! Beside them, for harnesses: [`sim`], a seeded, deterministic fake Nova
+//! built on [`machine::enabled`] and [`machine::Run`]; [`fake`], a model
+//! checker for fakes (could Nova have answered and reported the same?).
 //!
 //! The names most programs need are re-exported here; the rest are reached
 //! through their module.
@@ -132,9 +151,17 @@
 )]
 
 // The layers, each standing on the ones above it.
+pub mod fake;
+#[cfg(feature = "arbitrary")]
+#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
+pub mod fuzzing;
 pub mod machine;
 pub mod read;
 pub mod rules;
+pub mod sim;
+#[cfg(feature = "proptest")]
+#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
+pub mod strategies;
 pub mod wire;
 
 mod bits;
@@ -154,3 +181,8 @@ pub use wire::{
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
+
+// So do docs/harness.md's.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/harness.md")]
+struct HarnessDoctests;

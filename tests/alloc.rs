@@ -613,3 +613,41 @@ fn sizes() {
     assert_eq!(size_of::<Action>(), 1);
     assert!(size_of::<ServerState>() <= 4);
 }
+
+/// The harness core: the events possible now, a run's next writes and
+/// failures, the simulator's steps and the model checker for fakes.
+#[test]
+fn harness_core_allocates_nothing() {
+    use nova_states::fake::{FakeChecker, FakeStep, Moves};
+    use nova_states::machine::{enabled, Run};
+    use nova_states::sim::{Config, Server, Simulator};
+    let reach = reachable_from_build();
+    let states: Vec<ServerState> = reach.iter().collect();
+    assert_no_alloc("enabled and Run", || {
+        let mut n = 0usize;
+        for state in &states {
+            n += enabled(*state).count();
+            for action in Action::ALL {
+                let run = Run {
+                    action,
+                    start: state.vm,
+                };
+                n += run.next_writes(*state).count() + run.failures(*state).count();
+            }
+        }
+        n
+    });
+    assert_no_alloc("the simulator", || {
+        let servers = [Server::new(3, 0), Server::new(3, 1), Server::new(3, 2)];
+        let mut sim = Simulator::new(3, Config::DEFAULT, servers);
+        (0..2000).filter_map(|_| sim.step()).count()
+    });
+    assert_no_alloc("the fake checker", || {
+        let mut nova = FakeChecker::with_moves(ServerState::BUILD_REQUEST, Moves::WRITES);
+        let _ = nova.step(FakeStep::Request {
+            action: Action::Stop,
+            accepted: false,
+        });
+        nova.possible().len()
+    });
+}

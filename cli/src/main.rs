@@ -87,6 +87,35 @@ enum Command {
     /// Reads a server document (as explain does), or the states given with
     /// --vm. Exit 0 accepted, 1 refused, 2 bad input.
     Check(CheckArgs),
+    /// Run a fake Nova: a seeded, deterministic simulation of K servers.
+    ///
+    /// Prints JSON Lines, one {"server": {...}} body per state write (each
+    /// server's writes gap-free; --poll-every K prints every K-th of each
+    /// server), with id, status, the three OS-EXT-STS fields, updated and
+    /// "nova-states:operation" (the action that made the write, or
+    /// power_sync, restart, reset_state). The same arguments give the same
+    /// output, byte for byte. Filtered to one id, the lines pass `trace`.
+    Simulate(SimulateArgs),
+}
+
+#[derive(Args, Debug)]
+struct SimulateArgs {
+    /// The seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// How many writes (fewer if every server ends deleted).
+    #[arg(long, default_value_t = 100)]
+    steps: usize,
+    /// How many servers.
+    #[arg(long, default_value_t = 1)]
+    servers: u64,
+    /// The failure rate, 0 to 1: a step of an action fails instead (0: no
+    /// failure path).
+    #[arg(long, default_value_t = 0.02)]
+    failures: f64,
+    /// Print every K-th write of each server (1: every write).
+    #[arg(long, default_value_t = 1)]
+    poll_every: usize,
 }
 
 #[derive(Args, Debug)]
@@ -385,6 +414,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<u8, Fail> {
         Some(Command::Wait(args)) => cmd_wait(args, out),
         Some(Command::Model { format }) => cmd_model(format, out),
         Some(Command::Check(args)) => cmd_check(args, out),
+        Some(Command::Simulate(args)) => cmd_simulate(args, out),
         Some(Command::Table) => {
             let mut text = String::new();
             nova_states_cli::render::table::write_status_table(&mut text)
@@ -393,6 +423,48 @@ fn run(cli: Cli, out: &mut Out) -> Result<u8, Fail> {
             Ok(0)
         }
     }
+}
+
+/// `nova-states simulate`: the simulator's writes as server documents.
+fn cmd_simulate(args: SimulateArgs, out: &mut Out) -> Result<u8, Fail> {
+    use nova_states::sim::{Config, Server, Simulator};
+    if !(0.0..=1.0).contains(&args.failures) {
+        return Err(unreadable(format!(
+            "--failures {} is not a rate between 0 and 1",
+            args.failures
+        )));
+    }
+    if args.servers == 0 || args.poll_every == 0 {
+        return Err(unreadable("--servers and --poll-every must be at least 1"));
+    }
+    // In range by the check above.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let failures = (args.failures * 1_000_000.0).round() as u32;
+    let config = Config {
+        failures,
+        ..Config::DEFAULT
+    };
+    let fleet: Vec<Server> = (0..args.servers)
+        .map(|i| Server::new(args.seed, i))
+        .collect();
+    let mut written = vec![0usize; fleet.len()];
+    let mut sim = Simulator::new(args.seed, config, fleet);
+    for _ in 0..args.steps {
+        let Some(w) = sim.step() else { break };
+        let Some(count) = written.get_mut(w.server) else {
+            continue;
+        };
+        *count += 1;
+        if *count % args.poll_every != 0 {
+            continue;
+        }
+        let Some(server) = sim.servers().get(w.server) else {
+            continue;
+        };
+        let body = json!({"server": w.document(server.id)});
+        writeln!(out, "{body}")?;
+    }
+    Ok(0)
 }
 
 /// The input: a file, or standard input for none or `-`; and its name.

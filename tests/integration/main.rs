@@ -7,6 +7,14 @@
 //!   outcomes, waits, the power sync and restart recovery.
 //! - [`relation`]: the invariants of the transition relation, one named
 //!   test each (docs/invariants.md), and the exhaustive exploration.
+//! - [`enabled`]: what can happen now (`machine::enabled`, `Run`) and
+//!   the two traps of a hand-written harness.
+//! - [`sim`]: the simulator's writes against the relation and the
+//!   validator.
+//! - [`fuzzing`]: the `arbitrary` feature (`LegalWalk` legal from any
+//!   bytes).
+//! - [`fake`]: the model checker for fakes, on the simulator and on
+//!   the example's fake (examples/fake_checker.rs).
 //! - [`failures`]: one named test per action and failure point, each with
 //!   the Nova line that decides it.
 //! - [`documents`]: reading real server documents (tests/data/corpus).
@@ -26,11 +34,15 @@ mod support;
 mod actions;
 mod bad_inputs;
 mod documents;
+mod enabled;
 mod failures;
+mod fake;
 mod fuzz_replay;
+mod fuzzing;
 mod preflight;
 mod projection;
 mod relation;
+mod sim;
 mod trace;
 mod waiter;
 mod wire;

@@ -1,7 +1,8 @@
 //! The property tests, one binary: arbitrary input into every parser
 //! ([`parse`]) and random event runs against an independent reference
-//! model ([`relation`], [`reference`]), and random runs of one action
-//! polled with random gaps into the waiter ([`waiter`]).
+//! model ([`relation`], [`reference`]), random runs of one action
+//! polled with random gaps into the waiter ([`waiter`]), and the `proptest`
+//! feature's strategies against the oracle and the validator ([`strategies`]).
 //!
 //! They share the oracle (the per-edge invariants) and the `parse` fuzz
 //! body with the integration tests and the fuzz targets (tests/support/).
@@ -18,4 +19,5 @@ mod wait_paths;
 mod parse;
 mod reference;
 mod relation;
+mod strategies;
 mod waiter;
