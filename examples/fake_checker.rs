@@ -3,13 +3,13 @@
 //! `TinyFake` is what a client's test suite might write by hand: it knows
 //! stop, start and snapshot, and it has the bug such fakes often have (it
 //! lets a stopped server be stopped again). `check` runs a session through
-//! it and hands what it did to `nova_states::fake::FakeChecker`, which
+//! it and hands what it did to `nova_states::harness::fake::FakeChecker`, which
 //! names the first step Nova could not have taken.
 //!
 //! Run it: `cargo run --example fake_checker`. The integration tests run
 //! `check` too (tests/integration/fake.rs).
 
-use nova_states::fake::{Divergence, FakeChecker, FakeStep, Moves};
+use nova_states::harness::fake::{Divergence, FakeChecker, FakeStep, Moves};
 use nova_states::{Action, PowerState, ServerState, TaskState, VmState};
 
 /// The fake: a state, and instant (or two-step) transitions.

@@ -48,14 +48,14 @@
 //! - `serde` (off by default): `Serialize`/`Deserialize` for every state
 //!   type (power states as Nova's integer codes) and for [`ServerDocument`].
 //!   Still `no_std` and allocation-free.
-//! - `proptest` (off by default): [`strategies`], proptest strategies for
+//! - `proptest` (off by default): [`harness::strategies`], proptest strategies for
 //!   any state, any state Nova can produce, legal event sequences from a
 //!   fresh build (shrinking keeps them legal) and polled trajectories.
 //!   **Pulls `std`** (proptest does): the module alone links it
 //!   (`extern crate std` inside it), the rest stays `no_std`. Needs
 //!   proptest's own MSRV, newer than the crate's.
 //! - `arbitrary` (off by default): `arbitrary::Arbitrary` for every enum,
-//!   [`ServerState`] and [`Event`], and [`fuzzing::LegalWalk`] (fuzzer
+//!   [`ServerState`] and [`Event`], and [`harness::fuzzing::LegalWalk`] (fuzzer
 //!   bytes decoded into a legal event sequence). **Pulls `std`**
 //!   (arbitrary does); builds with Rust 1.81.
 //!
@@ -95,8 +95,8 @@
 //!   exploration, what to wait for; computed, no new facts.
 //! - [`read`]: what you observe. Server documents and polled traces.
 //!
-//! Beside them, for harnesses: [`sim`], a seeded, deterministic fake Nova
-//! built on [`machine::enabled`] and [`machine::Run`]; [`fake`], a model
+//! Beside them, for harnesses: [`harness::sim`], a seeded, deterministic fake Nova
+//! built on [`machine::enabled`] and [`machine::Run`]; [`harness::fake`], a model
 //! checker for fakes (could Nova have answered and reported the same?).
 //!
 //! The names most programs need are re-exported here; the rest are reached
@@ -150,19 +150,18 @@
     clippy::panic
 )]
 
-// The layers, each standing on the ones above it.
-pub mod fake;
-#[cfg(feature = "arbitrary")]
-#[cfg_attr(docsrs, doc(cfg(feature = "arbitrary")))]
-pub mod fuzzing;
-pub mod machine;
-pub mod read;
-pub mod rules;
-pub mod sim;
-#[cfg(feature = "proptest")]
-#[cfg_attr(docsrs, doc(cfg(feature = "proptest")))]
-pub mod strategies;
+// The layers, each standing on the ones above it (rustfmt keeps this
+// order because each line has its comment).
+// What Nova says: the wire vocabularies.
 pub mod wire;
+// What Nova does: the cited rule tables.
+pub mod rules;
+// What follows: the relation and everything computed from it.
+pub mod machine;
+// What you observe: documents and polled traces.
+pub mod read;
+// What you test with: events, strategies, a simulator, a checker for fakes.
+pub mod harness;
 
 mod bits;
 mod sizes;

@@ -618,9 +618,9 @@ fn sizes() {
 /// failures, the simulator's steps and the model checker for fakes.
 #[test]
 fn harness_core_allocates_nothing() {
-    use nova_states::fake::{FakeChecker, FakeStep, Moves};
+    use nova_states::harness::fake::{FakeChecker, FakeStep, Moves};
+    use nova_states::harness::sim::{Config, Server, Simulator};
     use nova_states::machine::{enabled, Run};
-    use nova_states::sim::{Config, Server, Simulator};
     let reach = reachable_from_build();
     let states: Vec<ServerState> = reach.iter().collect();
     assert_no_alloc("enabled and Run", || {

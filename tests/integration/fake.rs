@@ -2,8 +2,8 @@
 //! model) always passes, Nova free to make every move; the example's hand-written fake diverges where
 //! Nova would refuse, and the divergence says why.
 
-use nova_states::fake::{Divergence, FakeChecker, FakeStep};
-use nova_states::sim::{Config, Server, Simulator};
+use nova_states::harness::fake::{Divergence, FakeChecker, FakeStep};
+use nova_states::harness::sim::{Config, Server, Simulator};
 use nova_states::{Action, Event, RejectedField, VmState};
 
 #[allow(dead_code)]

@@ -4,8 +4,8 @@
 #![cfg(feature = "arbitrary")]
 
 use arbitrary::{Arbitrary, Unstructured};
-use nova_states::fuzzing::LegalWalk;
-use nova_states::sim::SplitMix64;
+use nova_states::harness::fuzzing::LegalWalk;
+use nova_states::harness::sim::SplitMix64;
 use nova_states::{apply, Action, Event, Observation, ServerState, Validator, VmState};
 
 use crate::support::oracle::{check_edge, reachable};

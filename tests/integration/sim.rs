@@ -1,9 +1,9 @@
-//! The simulator (`nova_states::sim`): every write a step of the relation,
+//! The simulator (`nova_states::harness::sim`): every write a step of the relation,
 //! each server's writes a gap-free legal trace from its build that the
 //! validator accepts, deterministic, and no failure path at rate 0.
 
+use nova_states::harness::sim::{Config, Operation, Server, Simulator, Write};
 use nova_states::machine::reachable_from_build;
-use nova_states::sim::{Config, Operation, Server, Simulator, Write};
 use nova_states::{apply, Event, Observation, ServerState, Validator};
 
 fn run(seed: u64, config: Config, servers: usize, steps: usize) -> (Vec<Write>, Vec<Server>) {

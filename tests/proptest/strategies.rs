@@ -6,7 +6,9 @@
 //! trajectory validator; polled trajectories pass the validator.
 #![cfg(feature = "proptest")]
 
-use nova_states::strategies::{any_state, decode_walk, legal_events, polled, reachable_state};
+use nova_states::harness::strategies::{
+    any_state, decode_walk, legal_events, polled, reachable_state,
+};
 use nova_states::{apply, Observation, ServerState, Validator};
 use proptest::prelude::*;
 

@@ -4,7 +4,7 @@ use crate::*;
 
 /// `nova-states simulate`: the simulator's writes as server documents.
 pub(crate) fn cmd_simulate(args: SimulateArgs, out: &mut Out) -> Result<u8, Fail> {
-    use nova_states::sim::{Config, Server, Simulator};
+    use nova_states::harness::sim::{Config, Server, Simulator};
     if !(0.0..=1.0).contains(&args.failures) {
         return Err(unreadable(format!(
             "--failures {} is not a rate between 0 and 1",

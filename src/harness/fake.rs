@@ -22,7 +22,7 @@
 //! state answers as it did:
 //!
 //! ```
-//! use nova_states::fake::{Divergence, FakeChecker, FakeStep};
+//! use nova_states::harness::fake::{Divergence, FakeChecker, FakeStep};
 //! use nova_states::{Action, PowerState, ServerState, TaskState, VmState};
 //!
 //! let active = ServerState { vm: VmState::Active, task: None, power: PowerState::Running };
@@ -67,7 +67,7 @@ pub enum FakeStep {
 /// # Examples
 ///
 /// ```
-/// use nova_states::fake::Moves;
+/// use nova_states::harness::fake::Moves;
 /// // A fake without failures, power syncs or restarts: only the actions'
 /// // own writes.
 /// assert!(!Moves::WRITES.failures && Moves::ALL.restarts);
@@ -143,7 +143,7 @@ pub enum Divergence {
 /// # Examples
 ///
 /// ```
-/// use nova_states::fake::{FakeChecker, FakeStep};
+/// use nova_states::harness::fake::{FakeChecker, FakeStep};
 /// use nova_states::{Action, PowerState, ServerState, VmState};
 ///
 /// let active = ServerState { vm: VmState::Active, task: None, power: PowerState::Running };
@@ -170,7 +170,7 @@ impl FakeChecker {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::fake::FakeChecker;
+    /// use nova_states::harness::fake::FakeChecker;
     /// use nova_states::ServerState;
     /// let nova = FakeChecker::new(ServerState::BUILD_REQUEST);
     /// assert_eq!(nova.possible().len(), 1);
@@ -185,7 +185,7 @@ impl FakeChecker {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::fake::{FakeChecker, FakeStep, Moves};
+    /// use nova_states::harness::fake::{FakeChecker, FakeStep, Moves};
     /// use nova_states::{Action, PowerState, ServerState, VmState};
     ///
     /// let stopped = ServerState { vm: VmState::Stopped, task: None, power: PowerState::Shutdown };
@@ -211,7 +211,7 @@ impl FakeChecker {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::fake::FakeChecker;
+    /// use nova_states::harness::fake::FakeChecker;
     /// use nova_states::ServerState;
     /// let nova = FakeChecker::new(ServerState::BUILD_REQUEST);
     /// assert!(nova.possible().contains(ServerState::BUILD_REQUEST));
@@ -230,7 +230,7 @@ impl FakeChecker {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::fake::{FakeChecker, FakeStep};
+    /// use nova_states::harness::fake::{FakeChecker, FakeStep};
     /// use nova_states::{Action, PowerState, ServerState, VmState};
     ///
     /// let active = ServerState { vm: VmState::Active, task: None, power: PowerState::Running };

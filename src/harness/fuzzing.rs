@@ -8,7 +8,7 @@
 //! cargo-fuzz target of a client starts from the model in one line:
 //!
 //! ```
-//! # use nova_states::fuzzing::LegalWalk;
+//! # use nova_states::harness::fuzzing::LegalWalk;
 //! # fn client_under_test(_: &LegalWalk) {}
 //! // fuzz_target!(|walk: LegalWalk| client_under_test(&walk));
 //! # let walk: LegalWalk = arbitrary::Arbitrary::arbitrary(
@@ -71,7 +71,7 @@ impl<'a> Arbitrary<'a> for Event {
 ///
 /// ```
 /// use arbitrary::{Arbitrary, Unstructured};
-/// use nova_states::fuzzing::LegalWalk;
+/// use nova_states::harness::fuzzing::LegalWalk;
 /// use nova_states::{apply, ServerState};
 ///
 /// let bytes = [7u8, 200, 3, 99, 41, 0, 17, 250];
@@ -96,7 +96,7 @@ impl LegalWalk {
     ///
     /// ```
     /// use arbitrary::{Arbitrary, Unstructured};
-    /// use nova_states::fuzzing::LegalWalk;
+    /// use nova_states::harness::fuzzing::LegalWalk;
     /// let walk = LegalWalk::arbitrary(&mut Unstructured::new(&[5; 4096])).unwrap();
     /// assert!(walk.steps.len() <= LegalWalk::MAX_LEN);
     /// ```
@@ -107,7 +107,7 @@ impl LegalWalk {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::fuzzing::LegalWalk;
+    /// use nova_states::harness::fuzzing::LegalWalk;
     /// use nova_states::ServerState;
     /// assert_eq!(LegalWalk { steps: Vec::new() }.last(), ServerState::BUILD_REQUEST);
     /// ```
@@ -122,7 +122,7 @@ impl LegalWalk {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::fuzzing::LegalWalk;
+    /// use nova_states::harness::fuzzing::LegalWalk;
     /// assert_eq!(LegalWalk { steps: Vec::new() }.events().count(), 0);
     /// ```
     pub fn events(&self) -> impl Iterator<Item = Event> + '_ {

@@ -28,7 +28,7 @@
 //! # Examples
 //!
 //! ```
-//! use nova_states::sim::{Config, Server, Simulator};
+//! use nova_states::harness::sim::{Config, Server, Simulator};
 //! use nova_states::apply;
 //!
 //! let mut sim = Simulator::new(7, Config::DEFAULT, [Server::new(7, 0), Server::new(7, 1)]);
@@ -62,7 +62,7 @@ use crate::wire::vm::VmState;
 /// # Examples
 ///
 /// ```
-/// use nova_states::sim::SplitMix64;
+/// use nova_states::harness::sim::SplitMix64;
 ///
 /// let mut a = SplitMix64::new(1);
 /// let mut b = SplitMix64::new(1);
@@ -78,7 +78,7 @@ impl SplitMix64 {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::sim::SplitMix64;
+    /// use nova_states::harness::sim::SplitMix64;
     /// assert_eq!(SplitMix64::new(0).next_u64(), 0xe220_a839_7b1d_cdaf);
     /// ```
     pub const fn new(seed: u64) -> SplitMix64 {
@@ -90,7 +90,7 @@ impl SplitMix64 {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::sim::SplitMix64;
+    /// use nova_states::harness::sim::SplitMix64;
     /// let mut r = SplitMix64::new(0);
     /// assert_ne!(r.next_u64(), r.next_u64());
     /// ```
@@ -107,7 +107,7 @@ impl SplitMix64 {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::sim::SplitMix64;
+    /// use nova_states::harness::sim::SplitMix64;
     /// let mut r = SplitMix64::new(3);
     /// assert!((0..1000).all(|_| r.below(6) < 6));
     /// assert_eq!(r.below(0), 0);
@@ -122,7 +122,7 @@ impl SplitMix64 {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::sim::SplitMix64;
+    /// use nova_states::harness::sim::SplitMix64;
     /// let mut r = SplitMix64::new(3);
     /// assert!(!r.chance(0));
     /// assert!(r.chance(1_000_000));
@@ -137,7 +137,7 @@ impl SplitMix64 {
 /// # Examples
 ///
 /// ```
-/// use nova_states::sim::Config;
+/// use nova_states::harness::sim::Config;
 ///
 /// // No failure paths at all.
 /// let calm = Config { failures: 0, ..Config::DEFAULT };
@@ -179,7 +179,7 @@ impl Config {
 /// # Examples
 ///
 /// ```
-/// use nova_states::sim::Operation;
+/// use nova_states::harness::sim::Operation;
 /// use nova_states::Action;
 ///
 /// assert_eq!(Operation::Action(Action::Stop).as_str(), "stop");
@@ -204,7 +204,7 @@ impl Operation {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::sim::Operation;
+    /// use nova_states::harness::sim::Operation;
     /// assert_eq!(Operation::Restart.as_str(), "restart");
     /// ```
     pub const fn as_str(self) -> &'static str {
@@ -229,7 +229,7 @@ impl fmt::Display for Operation {
 /// # Examples
 ///
 /// ```
-/// use nova_states::sim::Server;
+/// use nova_states::harness::sim::Server;
 /// use nova_states::ServerState;
 ///
 /// let s = Server::new(1, 0);
@@ -256,7 +256,7 @@ impl Server {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::sim::Server;
+    /// use nova_states::harness::sim::Server;
     /// assert_eq!(Server::new(5, 2), Server::new(5, 2));
     /// ```
     pub fn new(seed: u64, number: u64) -> Server {
@@ -281,7 +281,7 @@ impl Server {
 /// # Examples
 ///
 /// ```
-/// use nova_states::sim::{Config, Server, Simulator};
+/// use nova_states::harness::sim::{Config, Server, Simulator};
 ///
 /// let mut sim = Simulator::new(1, Config::DEFAULT, [Server::new(1, 0)]);
 /// let w = sim.step().unwrap();
@@ -312,7 +312,7 @@ pub struct Write {
 /// # Examples
 ///
 /// ```
-/// use nova_states::sim::{Config, Server, Simulator};
+/// use nova_states::harness::sim::{Config, Server, Simulator};
 ///
 /// let servers = [Server::new(9, 0), Server::new(9, 1), Server::new(9, 2)];
 /// let mut sim = Simulator::new(9, Config { failures: 0, ..Config::DEFAULT }, servers);
@@ -339,7 +339,7 @@ impl<S: AsRef<[Server]> + AsMut<[Server]>> Simulator<S> {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::sim::{Config, Server, Simulator};
+    /// use nova_states::harness::sim::{Config, Server, Simulator};
     /// let sim = Simulator::new(0, Config::DEFAULT, [Server::new(0, 0)]);
     /// assert_eq!(sim.servers().len(), 1);
     /// ```
@@ -357,7 +357,7 @@ impl<S: AsRef<[Server]> + AsMut<[Server]>> Simulator<S> {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::sim::{Config, Server, Simulator};
+    /// use nova_states::harness::sim::{Config, Server, Simulator};
     /// use nova_states::ServerState;
     /// let sim = Simulator::new(0, Config::DEFAULT, [Server::new(0, 0)]);
     /// assert_eq!(sim.servers()[0].state, ServerState::BUILD_REQUEST);
@@ -373,7 +373,7 @@ impl<S: AsRef<[Server]> + AsMut<[Server]>> Simulator<S> {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::sim::{Config, Server, Simulator};
+    /// use nova_states::harness::sim::{Config, Server, Simulator};
     /// let mut sim = Simulator::new(4, Config::DEFAULT, [Server::new(4, 0)]);
     /// let w = sim.step().unwrap();
     /// assert_eq!(w.server, 0);
@@ -636,7 +636,7 @@ fn changed(
 /// # Examples
 ///
 /// ```
-/// use nova_states::sim::Timestamp;
+/// use nova_states::harness::sim::Timestamp;
 /// assert_eq!(Timestamp(5).to_string(), "2026-01-01T00:00:05Z");
 /// assert_eq!(Timestamp(86_400 * 59).to_string(), "2026-03-01T00:00:00Z");
 /// ```
@@ -678,7 +678,7 @@ impl fmt::Display for Timestamp {
 /// # Examples
 ///
 /// ```
-/// use nova_states::sim::Uuid;
+/// use nova_states::harness::sim::Uuid;
 /// assert_eq!(Uuid(1).to_string(), "00000000-0000-0000-0000-000000000001");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -707,7 +707,7 @@ impl fmt::Display for Uuid {
 /// # Examples
 ///
 /// ```
-/// use nova_states::sim::{Config, Server, Simulator};
+/// use nova_states::harness::sim::{Config, Server, Simulator};
 ///
 /// let mut sim = Simulator::new(1, Config::DEFAULT, [Server::new(1, 0)]);
 /// let w = sim.step().unwrap();
@@ -737,7 +737,7 @@ impl Write {
     /// # Examples
     ///
     /// ```
-    /// use nova_states::sim::{Config, Server, Simulator, Timestamp};
+    /// use nova_states::harness::sim::{Config, Server, Simulator, Timestamp};
     ///
     /// let mut sim = Simulator::new(2, Config::DEFAULT, [Server::new(2, 0)]);
     /// let w = sim.step().unwrap();

@@ -37,7 +37,7 @@ use crate::machine::state::ServerState;
 /// # Examples
 ///
 /// ```
-/// use nova_states::strategies::any_state;
+/// use nova_states::harness::strategies::any_state;
 /// use proptest::prelude::*;
 ///
 /// proptest!(|(s in any_state())| {
@@ -54,7 +54,7 @@ pub fn any_state() -> impl Strategy<Value = ServerState> {
 /// # Examples
 ///
 /// ```
-/// use nova_states::strategies::reachable_state;
+/// use nova_states::harness::strategies::reachable_state;
 /// use nova_states::Pair;
 /// use proptest::prelude::*;
 ///
@@ -75,7 +75,7 @@ pub fn reachable_state() -> impl Strategy<Value = ServerState> {
 /// # Examples
 ///
 /// ```
-/// use nova_states::strategies::decode_walk;
+/// use nova_states::harness::strategies::decode_walk;
 /// use nova_states::{apply, ServerState};
 ///
 /// let walk = decode_walk(&[3, 1, 4, 1, 5, 9, 2, 6]);
@@ -108,7 +108,7 @@ pub fn decode_walk(choices: &[u32]) -> Vec<(Event, ServerState)> {
 /// # Examples
 ///
 /// ```
-/// use nova_states::strategies::legal_events;
+/// use nova_states::harness::strategies::legal_events;
 /// use nova_states::{apply, ServerState};
 /// use proptest::prelude::*;
 ///
@@ -131,7 +131,7 @@ pub fn legal_events(max_len: usize) -> impl Strategy<Value = Vec<Event>> {
 /// # Examples
 ///
 /// ```
-/// use nova_states::strategies::polled;
+/// use nova_states::harness::strategies::polled;
 /// use nova_states::{Observation, Validator};
 /// use proptest::prelude::*;
 ///
