@@ -9,21 +9,8 @@ fn exe() -> PathBuf {
 }
 
 fn run(args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(exe())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+    run_raw(&args, stdin.as_bytes())
 }
 
 fn corpus() -> PathBuf {
