@@ -2,6 +2,8 @@
 
 use crate::commands::explain::vm_names;
 use crate::*;
+use nova_states::machine::{Explanation, Operation, Origin, RunEnd};
+use nova_states::rules::FailurePoint;
 
 /// An operation seen along the trace, while it runs.
 pub(crate) struct OpRun {
@@ -55,6 +57,8 @@ pub(crate) struct Report<'o> {
     json: bool,
     driver: Driver,
     operations: usize,
+    /// `--max-operations-between`: a step needing more is a violation.
+    max_operations: Option<u8>,
 }
 
 impl Report<'_> {
@@ -97,6 +101,7 @@ pub(crate) fn trace(
     as_json: bool,
     driver: Driver,
     options: ReadOptions,
+    max_operations: Option<u8>,
     out: &mut Out,
 ) -> Result<u8, Fail> {
     if !as_json {
@@ -111,6 +116,7 @@ pub(crate) fn trace(
         json: as_json,
         driver,
         operations: 0,
+        max_operations,
     };
     match follow_trace(input, source, options, &mut report) {
         // An error after the JSON object was opened closes it with the
@@ -136,6 +142,7 @@ pub(crate) fn follow_trace(
     let mut tracker = CaptureTracker::new(driver);
     let mut violations: Vec<Value> = Vec::new();
     let mut unknown: Vec<Value> = Vec::new();
+    let mut steps: Vec<Value> = Vec::new();
     let mut first_violation: Option<String> = None;
     let mut run: Option<OpRun> = None;
     let mut observations = 0usize;
@@ -215,6 +222,9 @@ pub(crate) fn follow_trace(
             Record::Json(d, _) => d.doc.assess().err().map(|e| e.to_string()),
             _ => None,
         };
+        // Where the validator stood before this observation: the step's
+        // explanation starts there.
+        let before = v;
         let placed = match (inconsistent, &seen) {
             (Some(e), seen) => Err((seen.shown(), format!("INCONSISTENT document: {e}"))),
             (None, Seen::Known(obs)) => v
@@ -288,6 +298,7 @@ pub(crate) fn follow_trace(
                     obs.vm,
                     TaskState::name_or_null(obs.task)
                 );
+                let why = step_explanation(&before, &obs);
                 let index = accepted;
                 accepted += 1;
                 tracker.feed(index, &obs, &step);
@@ -302,7 +313,19 @@ pub(crate) fn follow_trace(
                     }
                     (_, r) => {
                         run = r;
-                        report.line(format!("{shown:<58} {}", describe(&step, &obs)).trim_end())?;
+                        let said = match &why {
+                            Some(w) if !w.is_obvious() => explanation_text(w),
+                            _ => describe(&step, &obs),
+                        };
+                        report.line(format!("{shown:<58} {said}").trim_end())?;
+                    }
+                }
+                if let Some(w) = &why {
+                    steps.push(explanation_json(&label, w));
+                    if let Some(message) = too_many(w, report.max_operations) {
+                        report.line(&format!("{:<58} VIOLATION: {message}", ""))?;
+                        first_violation.get_or_insert_with(|| format!("{label}: {message}"));
+                        violations.push(json!({"at": label, "message": message}));
                     }
                 }
                 follow(&mut run, &step, &obs, &label, index, report)?;
@@ -335,12 +358,11 @@ pub(crate) fn follow_trace(
     let operations = report.operations;
     let out = &mut *report.out;
     if as_json {
-        let rest = if unknown.is_empty() {
-            json!({"violations": violations, "observations": observations, "legal": legal})
-        } else {
-            json!({"violations": violations, "unknown_names": unknown,
-                   "observations": observations, "legal": legal})
-        };
+        let mut rest = json!({"steps": steps, "violations": violations,
+                              "observations": observations, "legal": legal});
+        if !unknown.is_empty() {
+            rest["unknown_names"] = json!(unknown);
+        }
         let rest = rest.to_string();
         // The remaining keys of the object opened above.
         writeln!(out, "\n  ], {}", rest.trim_start_matches('{'))?;
@@ -485,6 +507,95 @@ pub(crate) fn observation(
         }),
         _ => Err(missing("vm_state")),
     }
+}
+
+/// The fewest operations from where the validator stood (`before` this
+/// observation) to `obs`, when it had seen one and the pair changed.
+pub(crate) fn step_explanation(before: &Validator, obs: &Observation) -> Option<Explanation> {
+    let last = before.last()?;
+    if last == obs.pair() {
+        return None;
+    }
+    before.explain(obs.pair())
+}
+
+/// A step's explanation in words: "resize failed at resize_migrating,
+/// leaving active/null, then shelve (ended shelved_offloaded)", flagged
+/// when only a failure or an admin reset explains it.
+pub(crate) fn explanation_text(why: &Explanation) -> String {
+    let ops: Vec<String> = why.operations().map(|op| op.to_string()).collect();
+    let mut text = match why.len() {
+        0 | 1 => ops.join(""),
+        n => format!("{n} operations at least: {}", ops.join(", then ")),
+    };
+    if why.only_by_failure_or_reset() {
+        text.push_str(" [only a failure or an admin reset explains this step]");
+    }
+    text
+}
+
+/// A step's entry in the JSON output.
+pub(crate) fn explanation_json(at: &str, why: &Explanation) -> Value {
+    let ops: Vec<Value> = why.operations().map(|op| operation_json(&op)).collect();
+    json!({
+        "at": at,
+        "min_operations": why.len(),
+        "explanation": ops,
+        "only_by_failure_or_reset": why.only_by_failure_or_reset(),
+    })
+}
+
+fn operation_json(op: &Operation) -> Value {
+    let to = op.to();
+    let to = format!("{}/{}", to.vm, TaskState::name_or_null(to.task));
+    let text = op.to_string();
+    match *op {
+        Operation::Action {
+            action,
+            origin,
+            end,
+            ..
+        } => {
+            let origin = match origin {
+                Origin::Accepted => "accepted",
+                Origin::InFlight => "in_flight",
+                Origin::HandedOver => "handed_over",
+            };
+            let (end, failed_at) = match end {
+                RunEnd::Succeeded => ("succeeded", None),
+                RunEnd::Unfinished => ("unfinished", None),
+                RunEnd::Failed { phase } => (
+                    "failed",
+                    action
+                        .failure_phases()
+                        .get(usize::from(phase))
+                        .map(|row| match row.at {
+                            FailurePoint::At(task) => task.as_str(),
+                            FailurePoint::Api => "api",
+                            FailurePoint::NoTask => "null",
+                        }),
+                ),
+            };
+            json!({"operation": action.as_str(), "origin": origin, "end": end,
+                   "failed_at": failed_at, "to": to, "text": text})
+        }
+        Operation::PowerSync { .. } => json!({"operation": "power_sync", "to": to, "text": text}),
+        Operation::ComputeRestart { fails, .. } => {
+            json!({"operation": "compute_restart", "fails": fails, "to": to, "text": text})
+        }
+        Operation::ResetState(_) => json!({"operation": "reset_state", "to": to, "text": text}),
+    }
+}
+
+/// The strict mode's verdict on a step: more operations than allowed.
+pub(crate) fn too_many(why: &Explanation, max: Option<u8>) -> Option<String> {
+    let max = max?;
+    (why.len() > max).then(|| {
+        format!(
+            "{} operations at least between two polls, more than --max-operations-between {max}",
+            why.len()
+        )
+    })
 }
 
 pub(crate) fn describe(step: &Step, obs: &Observation) -> String {
