@@ -189,24 +189,19 @@ impl Operation {
     }
 
     /// The preference class [`explain`] picks in (lower first): the run in
-    /// flight, however it ended; accepted runs that succeed or go on;
-    /// power syncs and restarts; failures; resets.
+    /// flight succeeding or going on, then failing; accepted runs that
+    /// succeed or go on; power syncs and restarts; failures; resets.
     const fn class(&self) -> u8 {
+        let failure = self.is_failure_or_reset();
         match self {
             Operation::Action {
                 origin: Origin::InFlight,
                 ..
-            } => 0,
-            _ if self.is_failure_or_reset() => {
-                if matches!(self, Operation::ResetState(_)) {
-                    4
-                } else {
-                    3
-                }
-            }
-            Operation::Action { .. } => 1,
-            Operation::PowerSync { .. } | Operation::ComputeRestart { .. } => 2,
-            Operation::ResetState(_) => 4,
+            } => failure as u8,
+            Operation::ResetState(_) => 5,
+            _ if failure => 4,
+            Operation::Action { .. } => 2,
+            Operation::PowerSync { .. } | Operation::ComputeRestart { .. } => 3,
         }
     }
 }
@@ -253,7 +248,7 @@ impl fmt::Display for Operation {
                         shown(f)
                     }
                     (Origin::Accepted, RunEnd::Succeeded) => {
-                        write!(f, "{action} (ended {})", to.vm)?;
+                        write!(f, "{action} (ended {}", to.vm)?;
                         match to.task {
                             Some(task) => write!(f, " with {task})"),
                             None => f.write_str(")"),
@@ -751,7 +746,7 @@ impl Explanation {
         let mut ops = self.operations();
         match (ops.next(), ops.next()) {
             (None, _) => true,
-            (Some(op), None) => op.class() <= 1 && !op.is_failure_or_reset(),
+            (Some(op), None) => matches!(op.class(), 0 | 2),
             _ => false,
         }
     }
@@ -802,14 +797,14 @@ pub fn explain(from: Pair, in_flight: ActionSet, to: Pair) -> Option<Explanation
     for slot in out.operations.iter_mut().take(usize::from(best)) {
         let left = distance(at, carry, to, false)?.checked_sub(1)?;
         // The first fitting operation of the lowest class: the runs in
-        // flight come first, then the accepted runs, so one that succeeds
-        // or is still running ends the search.
+        // flight come first, so one of them that succeeds or goes on ends
+        // the search.
         let mut chosen: Option<(Operation, Carry)> = None;
         each_operation(at, carry, false, &mut |op, next| {
             let better = chosen.map_or(true, |(c, _)| op.class() < c.class());
             if better && distance(op.to(), next, to, false) == Some(left) {
                 chosen = Some((op, next));
-                return op.class() <= 1;
+                return op.class() == 0;
             }
             false
         });

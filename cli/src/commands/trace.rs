@@ -146,6 +146,7 @@ pub(crate) fn follow_trace(
     let mut first_violation: Option<String> = None;
     let mut run: Option<OpRun> = None;
     let mut observations = 0usize;
+    let mut impossible = 0usize;
     let mut accepted = 0usize;
     let mut gap = false;
     let mut last_stamp: Option<(Stamp, String)> = None;
@@ -324,7 +325,8 @@ pub(crate) fn follow_trace(
                     steps.push(explanation_json(&label, w));
                     if let Some(message) = too_many(w, report.max_operations) {
                         report.line(&format!("{:<58} VIOLATION: {message}", ""))?;
-                        first_violation.get_or_insert_with(|| format!("{label}: {message}"));
+                        first_violation
+                            .get_or_insert_with(|| format!("VIOLATION: {label}: {message}"));
                         violations.push(json!({"at": label, "message": message}));
                     }
                 }
@@ -340,8 +342,19 @@ pub(crate) fn follow_trace(
             Err((shown, message)) => {
                 let shown = format!("{label:<10} {shown}");
                 report.line(&format!("{shown:<58} IMPOSSIBLE: {message}"))?;
-                first_violation.get_or_insert_with(|| format!("{label}: {message}"));
+                first_violation.get_or_insert_with(|| format!("IMPOSSIBLE: {label}: {message}"));
                 violations.push(json!({"at": label, "message": message}));
+                impossible += 1;
+                // Go on from what was observed, when Nova can be there: the
+                // next observation is checked from it, not from before it,
+                // and is no "first observation".
+                if let Some(fresh) = resync(&seen) {
+                    if let Some(r) = run.take() {
+                        report.operation(&r, Some(&label))?;
+                    }
+                    v = fresh;
+                    accepted += 1;
+                }
             }
         }
     }
@@ -374,6 +387,10 @@ pub(crate) fn follow_trace(
             1 => "1 observation".to_string(),
             n => format!("{n} observations"),
         };
+        let counted = match impossible {
+            0 => counted,
+            n => format!("{counted}, {n} impossible"),
+        };
         let unchecked = match unknown.len() {
             0 => String::new(),
             1 => " (1 with a name unknown to this model, not checked)".to_string(),
@@ -384,7 +401,7 @@ pub(crate) fn follow_trace(
                 out,
                 "\n{counted}{unchecked}; every step is one Nova can take"
             )?,
-            Some(v) => writeln!(out, "\n{counted}{unchecked}; IMPOSSIBLE: {v}")?,
+            Some(v) => writeln!(out, "\n{counted}{unchecked}; {v}")?,
         }
     }
     Ok(if legal { 0 } else { 1 })
@@ -507,6 +524,21 @@ pub(crate) fn observation(
         }),
         _ => Err(missing("vm_state")),
     }
+}
+
+/// A validator standing at an observation found impossible, when its
+/// (vm_state, task_state) pair is one Nova can be in (a wrong status, a
+/// step nothing leads to): the trace goes on from there.
+pub(crate) fn resync(seen: &Seen) -> Option<Validator> {
+    let Seen::Known(obs) = seen else { return None };
+    let mut fresh = Validator::new();
+    fresh
+        .observe(Observation {
+            status: None,
+            ..*obs
+        })
+        .ok()?;
+    Some(fresh)
 }
 
 /// The fewest operations from where the validator stood (`before` this
