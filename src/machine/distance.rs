@@ -48,8 +48,18 @@
 //! real: an operation is named only when its run, from where the previous
 //! one left the server, can leave what comes next, so the last one can
 //! reach the later observation. Among shortest paths, [`explain`] prefers
-//! the run in flight, then operations that succeed or are still running,
-//! then power syncs and restarts, then failures, and an admin reset last.
+//! the run in flight (succeeding or going on, then failing), then accepted
+//! runs that succeed or are still running, then power syncs and restarts,
+//! then failures, and an admin reset last. So `(active, resize_migrating)`
+//! then `(shelved_offloaded, null)` is told as the resize failing at
+//! resize_migrating, then a shelve, rather than an evacuate (which Nova
+//! accepts in any task_state: `task_state=None` at
+//! nova/compute/api.py:5707-5708) then a shelve. A restart that errors out
+//! a build or a rebuild counts as a failure.
+//!
+//! The power sync and the restart are cited where they are declared
+//! (`crate::rules::sync_decision`, `crate::rules::restart_decision`); this
+//! module adds no fact about Nova.
 //!
 //! [`Explanation::plain`] says how many operations it takes without any
 //! failure (of an action or of a compute restart) or admin reset, if
