@@ -458,7 +458,7 @@ fn distance_matches_brute_force() {
         }
     }
     assert!(checked > 147 * 147, "{checked}");
-    assert!(longest >= 3 && longest < nova_states::machine::MAX_OPERATIONS);
+    assert!((3..nova_states::machine::MAX_OPERATIONS).contains(&longest));
 }
 
 fn at(vm: VmState, task: Option<TaskState>) -> Pair {

@@ -35,10 +35,15 @@ fn possible() -> Vec<Pair> {
         .collect()
 }
 
+/// A row: the pair, the action in flight (`None`: nothing goes on), and
+/// for each possible pair the fewest operations, and the fewest without
+/// failures or resets.
+pub type Row = (Pair, Option<Action>, Vec<(Option<u8>, Option<u8>)>);
+
 /// One row per (possible pair, carry): the pair, the action in flight
 /// (`None`: nothing goes on), and for each possible pair (in index order)
 /// the fewest operations and the fewest without failures or resets.
-pub fn distance_rows() -> Vec<(Pair, Option<Action>, Vec<(Option<u8>, Option<u8>)>)> {
+pub fn distance_rows() -> Vec<Row> {
     let pairs = possible();
     let mut succ = [
         vec![Vec::new(); Pair::COUNT * 2],
