@@ -645,7 +645,7 @@ pub fn min_operations(from: Pair, in_flight: ActionSet, to: Pair) -> Option<u8> 
 /// let offloaded = Pair { vm: VmState::ShelvedOffloaded, task: None };
 /// let why = explain(migrating, ActionSet::EMPTY.with(Action::Resize), offloaded).unwrap();
 /// assert_eq!(why.len(), 2);
-/// let ops = why.operations();
+/// let ops: Vec<Operation> = why.operations().collect();
 /// assert!(matches!(ops[0], Operation::Action { action: Action::Resize, end: RunEnd::Failed { .. }, .. }));
 /// assert!(matches!(ops[1], Operation::Action { action: Action::Shelve, end: RunEnd::Succeeded, .. }));
 /// ```
@@ -666,7 +666,7 @@ impl Explanation {
     /// use nova_states::{ActionSet, Pair, VmState};
     ///
     /// let active = Pair { vm: VmState::Active, task: None };
-    /// assert!(explain(active, ActionSet::EMPTY, active).unwrap().operations().is_empty());
+    /// assert_eq!(explain(active, ActionSet::EMPTY, active).unwrap().operations().count(), 0);
     /// ```
     pub fn operations(&self) -> impl Iterator<Item = Operation> + '_ {
         self.operations.iter().flatten().copied()
