@@ -260,7 +260,7 @@ const GOPHER_WAIT: Cite = cite(
 const GOPHER_TESTS: &str = "internal/acceptance/openstack/compute/v2/servers_test.go";
 
 // ---- terraform: StateChangeConf (terraform-plugin-sdk helper/retry/
-// state.go:150-181): target wins; a status in neither target nor a
+// state.go:126-181): target wins; a status in neither target nor a
 // non-empty pending list is an "unexpected state" error; an empty pending
 // list waits through anything. ServerV2StateRefreshFunc turns 404 into
 // DELETED (resource_openstack_compute_instance_v2.go:1389-1401).
@@ -282,7 +282,7 @@ const TF: &str = "openstack/resource_openstack_compute_instance_v2.go";
 const TF_REFRESH: Cite = cite(TF, "1387-1401");
 const TF_STATE: Cite = Cite {
     path: "helper/retry/state.go",
-    lines: "150-181",
+    lines: "126-181",
     repo: Some((
         "hashicorp/terraform-plugin-sdk",
         "9e601691167da9f8b2d7e3909a1d55a1c4777dea",
@@ -540,8 +540,8 @@ pub const ROWS: &[Row] = &[
         from: &[],
         stages: &[SDK_DELETE],
         cites: &[
-            cite("openstack/cloud/_compute.py", "1480-1510"),
-            cite("openstack/resource.py", "2673-2716"),
+            cite("openstack/cloud/_compute.py", "1412-1450, 1480-1511"),
+            cite("openstack/resource.py", "2673-2718"),
         ],
     },
     // ------------------------------------------------------------ ansible
@@ -552,7 +552,7 @@ pub const ROWS: &[Row] = &[
         // server.py creates through the SDK's cloud layer with wait.
         stages: &[SDK_CLOUD_ACTIVE],
         cites: &[
-            cite("plugins/modules/server.py", "1085-1105"),
+            cite("plugins/modules/server.py", "1084-1101"),
             Cite {
                 path: "openstack/cloud/_compute.py",
                 lines: "1220-1269, 1282-1302",
@@ -569,10 +569,10 @@ pub const ROWS: &[Row] = &[
         from: &[],
         stages: &[SDK_DELETE],
         cites: &[
-            cite("plugins/modules/server.py", "1108-1121"),
+            cite("plugins/modules/server.py", "1110-1123"),
             Cite {
                 path: "openstack/resource.py",
-                lines: "2673-2716",
+                lines: "2673-2718",
                 repo: Some((
                     "openstack/openstacksdk",
                     "94758e92b6e754c44c32a0ae28627b78432b252b",
@@ -708,7 +708,7 @@ pub const ROWS: &[Row] = &[
             GOPHER_WAIT,
             cite(
                 "internal/acceptance/openstack/compute/v2/compute.go",
-                "1015-1025",
+                "1010-1025",
             ),
         ],
     },
@@ -776,7 +776,7 @@ pub const ROWS: &[Row] = &[
             GOPHER_WAIT,
             cite(
                 "internal/acceptance/openstack/compute/v2/compute.go",
-                "1092-1103",
+                "1092-1104",
             ),
         ],
     },
@@ -789,7 +789,7 @@ pub const ROWS: &[Row] = &[
             GOPHER_WAIT,
             cite(
                 "internal/acceptance/openstack/compute/v2/compute.go",
-                "1106-1117",
+                "1107-1118",
             ),
         ],
     },
@@ -809,7 +809,7 @@ pub const ROWS: &[Row] = &[
             GOPHER_WAIT,
             cite(
                 "internal/acceptance/openstack/compute/v2/compute.go",
-                "833-849",
+                "836-849",
             ),
         ],
     },
@@ -819,7 +819,7 @@ pub const ROWS: &[Row] = &[
         action: Action::Create,
         from: &[],
         stages: &[terraform(&[S::Active], Some(&[S::Build]))],
-        cites: &[TF_REFRESH, TF_STATE, cite(TF, "601-608")],
+        cites: &[TF_REFRESH, TF_STATE, cite(TF, "601-611")],
     },
     Row {
         client: Client::Terraform,
@@ -847,21 +847,21 @@ pub const ROWS: &[Row] = &[
         action: Action::Start,
         from: &[],
         stages: &[terraform(&[S::Active], None)],
-        cites: &[TF_REFRESH, TF_STATE, cite(TF, "879-910")],
+        cites: &[TF_REFRESH, TF_STATE, cite(TF, "879-915")],
     },
     Row {
         client: Client::Terraform,
         action: Action::Unpause,
         from: &[],
         stages: &[terraform(&[S::Active], None)],
-        cites: &[TF_REFRESH, TF_STATE, cite(TF, "879-910")],
+        cites: &[TF_REFRESH, TF_STATE, cite(TF, "879-915")],
     },
     Row {
         client: Client::Terraform,
         action: Action::Unshelve,
         from: &[],
         stages: &[terraform(&[S::Active], None)],
-        cites: &[TF_REFRESH, TF_STATE, cite(TF, "879-910")],
+        cites: &[TF_REFRESH, TF_STATE, cite(TF, "879-915")],
     },
     Row {
         client: Client::Terraform,
@@ -885,7 +885,7 @@ pub const ROWS: &[Row] = &[
         action: Action::Rebuild,
         from: &[],
         stages: &[terraform(&[S::Active, S::Shutoff], Some(&[S::Rebuild]))],
-        cites: &[TF_REFRESH, TF_STATE, cite(TF, "1127-1140")],
+        cites: &[TF_REFRESH, TF_STATE, cite(TF, "1127-1141")],
     },
     Row {
         client: Client::Terraform,
@@ -895,6 +895,6 @@ pub const ROWS: &[Row] = &[
             &[S::Deleted, S::SoftDeleted],
             Some(&[S::Active, S::Shutoff]),
         )],
-        cites: &[TF_REFRESH, TF_STATE, cite(TF, "1165-1263")],
+        cites: &[TF_REFRESH, TF_STATE, cite(TF, "1244-1263")],
     },
 ];
