@@ -22,6 +22,9 @@ use wait_paths::{End, Path};
 /// The longest path walked (the exhaustive waiter test's bound).
 pub const MAX: usize = wait_paths::MAX_PAIRS;
 
+// The polls of a path are a bit mask of a u32 (and a stack buffer of 32).
+const _: () = assert!(MAX < 32);
+
 /// What a client's loop concludes, with the index (in the path) of the
 /// observation it concluded at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -147,6 +150,7 @@ pub fn classify(
     let last = path.pairs.len().saturating_sub(1);
     let success = path.end == End::Success;
     match verdict {
+        Verdict::Hang if nova_carries_on(path) => None,
         Verdict::Hang => end.progress.is_final().then_some(Mistake::Hang),
         Verdict::Success(i) if success && i < last => Some(Mistake::EarlySuccess),
         Verdict::Success(_) if success => None,
@@ -161,6 +165,19 @@ pub fn classify(
             running.then_some(Mistake::EarlyFailure)
         }
     }
+}
+
+/// Whether the path stops where Nova carries on by itself: a compute
+/// restart that leaves a task set under a vm_state other than error (a
+/// soft reboot the restart retries as a hard one,
+/// nova/compute/manager.py:1124-1135). A client still polling there is not
+/// hanging.
+pub fn nova_carries_on(path: &Path) -> bool {
+    path.end == End::Restart
+        && path
+            .pairs
+            .last()
+            .is_some_and(|p| p.task.is_some() && p.vm != VmState::Error)
 }
 
 /// One example of a mistake.
@@ -286,23 +303,23 @@ pub fn measure(row: &'static Row, paths: &mut Paths) -> Measured {
                 m.paths += 1;
                 let n = path.pairs.len();
                 let last = n - 1;
-                let full: Vec<usize> = (0..n).collect();
                 // Per mistake: (with every pair polled, an example).
                 let mut found: [Option<(bool, Vec<usize>, Verdict)>; 6] = Default::default();
                 // Every sub-sequence ending with the end (the end stays on
                 // the screen, so a poller sees it); the full one first.
                 let masks = (0u32..(1 << last)).rev();
+                let mut buf = [0usize; 32];
                 for mask in masks {
-                    let seen: Vec<usize> = if mask == (1 << last) - 1 {
-                        full.clone()
-                    } else {
-                        (0..last)
-                            .filter(|i| mask & (1 << i) != 0)
-                            .chain([last])
-                            .collect()
-                    };
-                    let verdict = run(row, &path.pairs, &seen);
-                    let (_, end) = waiter_on(waiter, path, &seen, None);
+                    let mut len = 0;
+                    for i in (0..last).filter(|i| mask & (1 << i) != 0).chain([last]) {
+                        if let Some(slot) = buf.get_mut(len) {
+                            *slot = i;
+                            len += 1;
+                        }
+                    }
+                    let seen = buf.get(..len).unwrap_or(&[]);
+                    let verdict = run(row, &path.pairs, seen);
+                    let (_, end) = waiter_on(waiter, path, seen, None);
                     if verdict == Verdict::Hang && !end.progress.is_final() && seen.len() == n {
                         m.stalls += 1;
                     }
@@ -320,7 +337,7 @@ pub fn measure(row: &'static Row, paths: &mut Paths) -> Measured {
                         }
                     };
                     if better {
-                        *slot = Some((always, seen, verdict));
+                        *slot = Some((always, seen.to_vec(), verdict));
                     }
                 }
                 for (k, slot) in found.into_iter().enumerate() {
@@ -467,7 +484,8 @@ pub fn waiting_md(out: &mut dyn Write) -> fmt::Result {
          failure row, a compute restart's recovery and a concurrent delete, at \
          most {MAX} pairs long (the same paths as the waiter's exhaustive test, \
          `tests/support/wait_paths.rs`), from every start vm_state the client \
-         sends the action from.\n"
+         sends the action from (\"from\": the ones its code sends it from; \
+         `any`: every one Nova accepts, but `deleted`).\n"
     )?;
     writeln!(
         out,
@@ -476,6 +494,14 @@ pub fn waiting_md(out: &mut dyn Write) -> fmt::Result {
          pair is always seen, since the server stays there). A server whose \
          vm_state is `deleted` answers 404. Beside every example stands what \
          this crate's `Waiter` answers when fed the same observations.\n"
+    )?;
+    writeln!(
+        out,
+        "A compute restart during a soft reboot turns it into a hard reboot \
+         that Nova carries on (`nova/compute/manager.py:1124-1135`): the \
+         paths stop at (active, reboot_pending_hard), and a client still \
+         polling there is not counted as hanging. (The `Waiter` answers \
+         failed there, a compute restart; the reboot does go on.)\n"
     )?;
     writeln!(out, "The mistakes counted:\n")?;
     writeln!(out, "- **hangs**: the client never reaches a verdict and polls until its timeout (the action had ended);")?;
@@ -595,7 +621,7 @@ pub fn waiting_md(out: &mut dyn Write) -> fmt::Result {
                 m.row.action,
                 from_text(m.row)
             )?;
-            for case in cases.iter().take(EXAMPLES) {
+            for case in examples(cases) {
                 write_case(out, case)?;
             }
             writeln!(out)?;
@@ -605,6 +631,29 @@ pub fn waiting_md(out: &mut dyn Write) -> fmt::Result {
         }
     }
     Ok(())
+}
+
+/// Up to [`EXAMPLES`] cases, shortest first, each with a pair sequence of
+/// its own, preferring a start vm_state and an ending not shown yet.
+fn examples(cases: &[Case]) -> Vec<&Case> {
+    let mut picked: Vec<&Case> = Vec::new();
+    let new_pairs =
+        |picked: &[&Case], c: &Case| picked.iter().all(|p| p.path.pairs != c.path.pairs);
+    for case in cases {
+        let fresh = picked
+            .iter()
+            .all(|p| (p.start, p.path.end) != (case.start, case.path.end));
+        if picked.len() < EXAMPLES && fresh && new_pairs(&picked, case) {
+            picked.push(case);
+        }
+    }
+    for case in cases {
+        if picked.len() < EXAMPLES && new_pairs(&picked, case) {
+            picked.push(case);
+        }
+    }
+    picked.sort_by_key(|c| (c.gaps(), c.path.pairs.len(), c.seen.len()));
+    picked
 }
 
 fn capitalised(s: &str) -> String {
@@ -641,13 +690,20 @@ fn write_case(out: &mut dyn Write, case: &Case) -> fmt::Result {
     } else {
         "every pair polled"
     };
+    let waiter = if case.verdict == Verdict::Hang || case.waiter_there == case.waiter_end {
+        format!("`Waiter`: {}", answer_text(case.waiter_end))
+    } else {
+        format!(
+            "`Waiter` there: {}; at the end: {}",
+            answer_text(case.waiter_there),
+            answer_text(case.waiter_end)
+        )
+    };
     writeln!(
         out,
-        "- from {}{version}, {} ({polled}): {steps}  \n  client: {}; `Waiter` there: {}; at the end: {}.",
+        "- from {}{version}, {} ({polled}): {steps}  \n  client: {}; {waiter}.",
         case.start,
         end_text(case.path.end),
         verdict_text(case.verdict),
-        answer_text(case.waiter_there),
-        answer_text(case.waiter_end),
     )
 }
