@@ -373,7 +373,7 @@ pub fn measure(row: &'static Row, paths: &mut Paths) -> Measured {
         }
     }
     for cases in &mut m.cases {
-        cases.sort_by_key(|c| (c.gaps(), c.path.pairs.len(), c.seen.len()));
+        cases.sort_by_key(sort_key);
     }
     m
 }
@@ -482,7 +482,8 @@ pub fn waiting_md(out: &mut dyn Write) -> fmt::Result {
          action it sends and waits on, then runs that loop against **every path \
          of the relation from the action's first write**: success paths, every \
          failure row, a compute restart's recovery and a concurrent delete, at \
-         most {MAX} pairs long (the same paths as the waiter's exhaustive test, \
+         most {MAX} pairs long (a task_state written again in a row makes a path of \
+         its own; the same paths as the waiter's exhaustive test, \
          `tests/support/wait_paths.rs`), from every start vm_state the client \
          sends the action from (\"from\": the ones its code sends it from; \
          `any`: every one Nova accepts, but `deleted`).\n"
@@ -523,6 +524,39 @@ pub fn waiting_md(out: &mut dyn Write) -> fmt::Result {
             client.name(),
             client.timeout()
         )?;
+    }
+    writeln!(out, "\n## Per client\n")?;
+    writeln!(
+        out,
+        "Rows (client, action, start states) measured, rows right on every \
+         path and every polling, and rows with at least one path of each \
+         mistake (with or without gaps).\n"
+    )?;
+    write!(out, "| client | rows | exact |")?;
+    for m in Mistake::ALL {
+        write!(out, " {} |", m.title())?;
+    }
+    writeln!(out)?;
+    write!(out, "|---|---:|---:|")?;
+    for _ in Mistake::ALL {
+        write!(out, "---:|")?;
+    }
+    writeln!(out)?;
+    for client in Client::ALL {
+        let rows: Vec<&Measured> = measured.iter().filter(|m| m.row.client == client).collect();
+        let exact = rows.iter().filter(|m| m.exact()).count();
+        write!(out, "| {} | {} | {exact} |", client.name(), rows.len())?;
+        for k in Mistake::ALL {
+            let with = rows
+                .iter()
+                .filter(|m| {
+                    let (a, b) = m.count(k);
+                    a + b > 0
+                })
+                .count();
+            write!(out, " {with} |")?;
+        }
+        writeln!(out)?;
     }
     writeln!(out, "\n## Summary\n")?;
     writeln!(
@@ -652,8 +686,15 @@ fn examples(cases: &[Case]) -> Vec<&Case> {
             picked.push(case);
         }
     }
-    picked.sort_by_key(|c| (c.gaps(), c.path.pairs.len(), c.seen.len()));
+    picked.sort_by_key(|c| sort_key(c));
     picked
+}
+
+/// Shortest first: every pair polled before gaps, a path without a pair
+/// written twice in a row before one with, fewer pairs, fewer polls.
+fn sort_key(c: &Case) -> (bool, bool, usize, usize) {
+    let repeats = c.path.pairs.windows(2).any(|w| w.first() == w.get(1));
+    (c.gaps(), repeats, c.path.pairs.len(), c.seen.len())
 }
 
 fn capitalised(s: &str) -> String {
