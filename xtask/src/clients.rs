@@ -83,11 +83,11 @@ impl Client {
     /// How the client's loop ends when nothing it knows shows up.
     pub const fn timeout(self) -> &'static str {
         match self {
-            Client::Tempest => "`build_timeout` (+ `extra_timeout`), then `TimeoutException` (waiters.py:82-101)",
-            Client::Openstacksdk => "`wait` seconds (proxy default 120, cloud layer 180; `None`: for ever), then `ResourceTimeout` (utils.py:53-75)",
-            Client::Ansible => "the module's `timeout`, then a failed task (server_action.py:195-199)",
+            Client::Tempest => "`build_timeout` (+ `extra_timeout`), then `TimeoutException` (tempest/common/waiters.py:82-101)",
+            Client::Openstacksdk => "`wait` seconds (proxy default 120, cloud layer 180; `None`: for ever), then `ResourceTimeout` (openstack/utils.py:53-75)",
+            Client::Ansible => "the module's `timeout`, then a failed task (plugins/modules/server_action.py:195-199)",
             Client::Gophercloud => "600 s, then the context's error (internal/acceptance/tools/tools.go:15-28)",
-            Client::Terraform => "the resource's `timeouts` block, then a timeout error (helper/retry/state.go in terraform-plugin-sdk)",
+            Client::Terraform => "the resource's `timeouts` block, then a timeout error (terraform-plugin-sdk's helper/retry/state.go)",
         }
     }
 }
@@ -178,7 +178,8 @@ const fn cite(path: &'static str, lines: &'static str) -> Cite {
 
 // ---- tempest: wait_for_server_status(status) (waiters.py:33-104): success
 // when status matches and task_state is None (ready_wait, :51-61), failure
-// on ERROR (:73-81), a 404 raises NotFound from show_server (:68).
+// on ERROR (:73-81; not on the first body, but ERROR stays, so the next
+// poll sees it), a 404 raises NotFound from show_server (:68).
 
 const fn tempest(target: &'static [ServerStatus]) -> Stage {
     Stage {

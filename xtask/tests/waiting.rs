@@ -31,7 +31,7 @@ fn find(client: Client, action: Action, from: Option<VmState>) -> &'static Measu
 }
 
 fn row(client: Client, action: Action) -> &'static Row {
-    &find(client, action, None).row
+    find(client, action, None).row
 }
 
 fn pair(vm: VmState, task: Option<TaskState>) -> Pair {
