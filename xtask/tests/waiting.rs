@@ -270,3 +270,47 @@ fn waiter_follows_a_soft_reboot_a_restart_retries_as_hard() {
         WaitProgress::Done
     );
 }
+
+/// tempest's ready_wait needs task_state null beside the status; the
+/// ansible module reads the status alone.
+#[test]
+fn tempest_needs_a_null_task_the_ansible_module_does_not() {
+    let busy = [pair(VmState::Active, Some(TaskState::PoweringOff))];
+    assert_eq!(
+        run(row(Client::Tempest, Action::Start), &busy, &[0]),
+        Verdict::Hang
+    );
+    assert_eq!(
+        run(row(Client::Ansible, Action::Start), &busy, &[0]),
+        Verdict::Success(0)
+    );
+}
+
+/// Terraform's pending list: any status outside target and pending is an
+/// "unexpected state" error; with no pending list it polls through.
+#[test]
+fn terraform_pending_list_fails_on_anything_else() {
+    let paused = [pair(VmState::Paused, Some(TaskState::Deleting))];
+    assert_eq!(
+        run(row(Client::Terraform, Action::Delete), &paused, &[0]),
+        Verdict::Failure(0)
+    );
+    let error = [pair(VmState::Error, Some(TaskState::PoweringOff))];
+    assert_eq!(
+        run(row(Client::Terraform, Action::Stop), &error, &[0]),
+        Verdict::Hang
+    );
+}
+
+/// A concurrent delete during a create: openstacksdk's cloud layer keeps
+/// polling through the 404 (until its timeout), tempest's GET raises.
+#[test]
+fn a_delete_during_create_hangs_openstacksdk_and_fails_tempest() {
+    let sdk = find(Client::Openstacksdk, Action::Create, None);
+    assert!(sdk
+        .cases(Mistake::Hang)
+        .iter()
+        .any(|c| c.path.end == End::Deleted));
+    let tempest = find(Client::Tempest, Action::Create, None);
+    assert!(tempest.exact(), "{:?}", tempest.always);
+}
