@@ -125,6 +125,11 @@ struct SimulateArgs {
     /// Print every K-th write of each server (1: every write).
     #[arg(long, default_value_t = 1)]
     poll_every: usize,
+    /// Print the versioned notifications Nova would send instead
+    /// (instance.<action>.start/.end/.error, JSON Lines, as in Nova's
+    /// doc/notification_samples); they pass `trace`.
+    #[arg(long)]
+    notifications: bool,
 }
 
 #[derive(Args, Debug)]
