@@ -644,7 +644,7 @@ impl<R: BufRead> Records<R> {
                     match read_notification(&done.text, done.start) {
                         Ok(None) => {}
                         Ok(Some(Read::Mapped(doc))) => {
-                            self.ready.push_back(Ok(Record::Json(doc, done.start)));
+                            self.ready.push_back(Ok(Record::Json(*doc, done.start)));
                             start_byte = byte + c.len_utf8();
                             continue;
                         }
@@ -785,7 +785,7 @@ pub fn read_servers_of<R: BufRead>(
 pub enum Read {
     /// An instance notification the model maps: its state as a document
     /// (vm_state, task_state, power_state; no status), `id` its `uuid`.
-    Mapped(Document),
+    Mapped(Box<Document>),
     /// Another kind, as written (`instance` tells an unmapped
     /// `instance.*` from other objects).
     Skipped {
@@ -903,7 +903,7 @@ pub fn read_notification(text: &str, origin: Position) -> Result<Option<Read>, R
             m.get("timestamp")
                 .and_then(|t| t.as_str().map(str::to_string))
         });
-    Ok(Some(Read::Mapped(Document {
+    Ok(Some(Read::Mapped(Box::new(Document {
         doc,
         updated: timestamp,
         id: Some(state.uuid.to_string()),
@@ -911,7 +911,7 @@ pub fn read_notification(text: &str, origin: Position) -> Result<Option<Read>, R
             event: (action, phase),
             enveloped,
         }),
-    })))
+    }))))
 }
 
 /// The event type as written (escaped), for the count of skipped ones.
