@@ -821,14 +821,24 @@ pub fn read_notification(text: &str, origin: Position) -> Result<Option<Read>, R
     if !enveloped && !top.contains_key("event_type") {
         return Ok(None);
     }
-    drop(top);
     // Repeated keys, at every depth.
     let mut scan = serde_json::Deserializer::from_str(text);
     Scan { mode: Mode::Other }
         .deserialize(&mut scan)
         .map_err(fail)?;
+    let in_envelope = |e: serde_json::Error| {
+        ReadError::at(
+            origin,
+            format!(
+                "in oslo.message, at its line {} column {}: {}",
+                e.line(),
+                e.column(),
+                message(&e)
+            ),
+        )
+    };
     let inner_text;
-    let (body, inner): (&str, bool) = if enveloped {
+    let (body, fields) = if enveloped {
         let mut buffer = vec![0u8; text.len()];
         let mut de = serde_json::Deserializer::from_str(text);
         inner_text = EnvelopeSeed {
@@ -837,32 +847,24 @@ pub fn read_notification(text: &str, origin: Position) -> Result<Option<Read>, R
         .deserialize(&mut de)
         .map_err(fail)?
         .to_string();
-        (&inner_text, true)
-    } else {
-        (text, false)
-    };
-    let in_envelope = |e: serde_json::Error| {
-        if inner {
-            ReadError::at(
-                origin,
-                format!(
-                    "in oslo.message, at its line {} column {}: {}",
-                    e.line(),
-                    e.column(),
-                    message(&e)
-                ),
-            )
-        } else {
-            fail(e)
-        }
-    };
-    if inner {
-        let mut scan = serde_json::Deserializer::from_str(body);
+        let mut scan = serde_json::Deserializer::from_str(&inner_text);
         Scan { mode: Mode::Other }
             .deserialize(&mut scan)
             .map_err(in_envelope)?;
-    }
-    let n: Notification = serde_json::from_str(body).map_err(in_envelope)?;
+        let fields: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&inner_text).map_err(in_envelope)?;
+        (inner_text.as_str(), fields)
+    } else {
+        (text, top)
+    };
+    let read = |e: serde_json::Error| if enveloped { in_envelope(e) } else { fail(e) };
+    let n: Notification = serde_json::from_str(body).map_err(read)?;
+    let event_type = || {
+        fields
+            .get("event_type")
+            .and_then(|t| t.as_str().map(escaped))
+            .unwrap_or_default()
+    };
     let (action, phase, state) = match (n.event, n.state) {
         (EventType::Instance { action, phase }, Some(state)) => (action, phase, state),
         (EventType::Instance { .. }, None) => {
@@ -873,13 +875,13 @@ pub fn read_notification(text: &str, origin: Position) -> Result<Option<Read>, R
         }
         (EventType::Unmapped(_), _) => {
             return Ok(Some(Read::Skipped {
-                event: event_type_of(body),
+                event: event_type(),
                 instance: true,
             }))
         }
         (EventType::Other(_), _) => {
             return Ok(Some(Read::Skipped {
-                event: event_type_of(body),
+                event: event_type(),
                 instance: false,
             }))
         }
@@ -897,29 +899,19 @@ pub fn read_notification(text: &str, origin: Position) -> Result<Option<Read>, R
         form: Form::Nova,
         ..ServerDocument::EMPTY
     };
-    let timestamp = serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(body)
-        .ok()
-        .and_then(|m| {
-            m.get("timestamp")
-                .and_then(|t| t.as_str().map(str::to_string))
-        });
     Ok(Some(Read::Mapped(Box::new(Document {
         doc,
-        updated: timestamp,
+        // Not the message's `timestamp`: notifications arrive in the
+        // queue's order from several hosts (the API's deletes, the compute
+        // host's actions), whose clocks need not agree, so a trace does
+        // not hold them to it.
+        updated: None,
         id: Some(state.uuid.to_string()),
         notice: Some(Notice {
             event: (action, phase),
             enveloped,
         }),
     }))))
-}
-
-/// The event type as written (escaped), for the count of skipped ones.
-fn event_type_of(body: &str) -> String {
-    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(body)
-        .ok()
-        .and_then(|m| m.get("event_type").and_then(|t| t.as_str().map(escaped)))
-        .unwrap_or_default()
 }
 
 /// The keys of a polling line, in the order the article's script prints them.

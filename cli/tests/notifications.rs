@@ -153,6 +153,10 @@ fn trace_notification_bad_input() {
             "the payload's state is null",
         ),
         (
+            r#"{"event_type": "a.b", "payload": {}, "event_type": "c.d"}"#.to_string(),
+            "duplicate key \"event_type\"",
+        ),
+        (
             r#"{"oslo.version": "3.0", "oslo.message": "{}"}"#.to_string(),
             "oslo.version \"3.0\": only envelope version 2.x is known",
         ),

@@ -131,7 +131,8 @@ impl Write {
                 // while scheduling: the conductor sends
                 // compute_task.<method>.error instead
                 // (nova/compute/utils.py:1011-1040, through
-                // nova/conductor/manager.py:448-450).
+                // nova/conductor/manager.py:448-450 and
+                // nova/scheduler/utils.py:951,1002).
                 let compute = !matches!(
                     point,
                     None | Some(FailurePoint::Api)
