@@ -142,6 +142,8 @@ pub(crate) fn follow_trace(
     let mut accepted = 0usize;
     let mut gap = false;
     let mut last_stamp: Option<(Stamp, String)> = None;
+    // Notifications placed as observations.
+    let mut notifications = 0usize;
     loop {
         // Before waiting for more input, show what is done (a poller piped
         // in sees each verdict as its line arrives).
@@ -188,6 +190,7 @@ pub(crate) fn follow_trace(
             (None, Some(l), _) | (None, None, Some(l)) => escaped(l),
             (None, None, None) => format!("#{observations}"),
         };
+        notifications += usize::from(notice.is_some());
         if let (Some(n), Seen::Known(obs)) = (notice, &seen) {
             notified(&mut v, n, obs);
         }
@@ -362,7 +365,9 @@ pub(crate) fn follow_trace(
             json!({"violations": violations, "unknown_names": unknown,
                    "observations": observations, "legal": legal})
         };
-        if skipped.total() > 0 {
+        // Said for every notification stream, so a consumer can tell none
+        // were skipped from a stream that held none.
+        if skipped.total() > 0 || notifications > 0 {
             if let Some(map) = rest.as_object_mut() {
                 map.insert(
                     "skipped_notifications".into(),
