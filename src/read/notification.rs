@@ -332,7 +332,7 @@ pub const NOTIFIED_ACTIONS: &[NotifiedAction] = &[
         &[Action::Rebuild, Action::Evacuate],
         SEE,
         Part::Whole,
-        "rebuild_instance (nova/compute/manager.py:3858, evacuations too): nova/compute/manager.py:4154-4157 start, 4269-4272 end, 3844-3850 error; nova/compute/utils.py:902-904",
+        "rebuild_instance (nova/compute/manager.py:3858, evacuations too): nova/compute/manager.py:4154-4157 start, 4269-4272 end, 3845-3850 error; nova/compute/utils.py:903-904",
     ),
     row(
         "reboot",
@@ -388,7 +388,7 @@ pub const NOTIFIED_ACTIONS: &[NotifiedAction] = &[
         &[Action::Resize, Action::Migrate],
         SEE,
         Part::Inside,
-        "resize_instance: nova/compute/manager.py:6737-6739 start, 6783-6785 end (through 6801-6809); _reschedule_resize_or_reraise: 6463-6467, 6476-6480 error",
+        "resize_instance: nova/compute/manager.py:6737-6739 start, 6784-6786 end (through 6801-6809); _reschedule_resize_or_reraise: 6463-6467, 6476-6480 error",
     ),
     row(
         "resize_finish",
