@@ -37,12 +37,15 @@
 //!   4453-4458 and saved only at 4461
 //!   (doc/notification_samples/instance-reboot-start.json).
 //! - An `.error` carries the state from before the error: the task_state
-//!   is reverted (`@reverts_task_state`) or the vm_state set to error
-//!   after it is sent. `reboot.error` still says `reboot_started_hard`
-//!   (manager.py:4521-4526, instance-reboot-error.json), `resize.error`
-//!   still says `resize_prep` (manager.py:6463-6467,
-//!   instance-resize-error.json), `create.error` still says `building`
-//!   (manager.py:2700-2702, instance-create-error.json).
+//!   is cleared or reverted, or the vm_state set to error, after it is
+//!   sent. `reboot.error` still says `reboot_started_hard`
+//!   (manager.py:4521-4526, instance-reboot-error.json); it is sent only
+//!   when the guest still runs, and the reboot then goes on to save
+//!   (active, null) and send `reboot.end` too (manager.py:4514-4550).
+//!   `resize.error` still says `resize_prep` (manager.py:6463-6467,
+//!   instance-resize-error.json; `_error_out_instance_on_exception`,
+//!   manager.py:11671, writes afterwards), `create.error` still says
+//!   `building` (manager.py:2700-2702, instance-create-error.json).
 //! - Each is a state the server was in (or, for a `.start`, is about to be
 //!   in), so a stream of them is a polled trace with gaps; a `.start` also
 //!   says which operation began ([`crate::Validator::started`]).
