@@ -339,6 +339,7 @@ fn notification_oslo_envelope() {
 fn notification_sim_matches_table_and_validates() {
     let mut total = 0;
     let mut errors = 0;
+    let mut reboot_errors = 0;
     for seed in 0..30 {
         let config = Config {
             failures: 100_000,
@@ -364,6 +365,14 @@ fn notification_sim_matches_table_and_validates() {
                     }
                     _ => w.after,
                 };
+                // A reboot's failure sends .error then .end, and only when
+                // it recovers to (active, null) (manager.py:4514-4550).
+                if matches!(w.event, Event::Fail { .. })
+                    && matches!(action, Action::RebootSoft | Action::RebootHard)
+                {
+                    assert_eq!((w.after.vm, w.after.task), (VmState::Active, None), "{w:?}");
+                    reboot_errors += usize::from(n.phase == Phase::Error);
+                }
                 assert_eq!(
                     (n.state.vm, n.state.task, n.state.power),
                     (expected.vm, expected.task, Some(expected.power))
@@ -379,8 +388,8 @@ fn notification_sim_matches_table_and_validates() {
         }
     }
     assert!(
-        total > 500 && errors > 5,
-        "{total} notifications, {errors} errors"
+        total > 500 && errors > 5 && reboot_errors > 0,
+        "{total} notifications, {errors} errors, {reboot_errors} of a reboot"
     );
 }
 

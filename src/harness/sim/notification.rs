@@ -9,6 +9,9 @@
 //! conductor's `compute_task.<method>.error` (not an instance
 //! notification); a failure at a task state both the conductor and the
 //! compute host hold (`resize_prep`) is given the compute host's `.error`.
+//! A reboot's failure sends `.error` and then `.end` when the guest still
+//! runs (it ends at (active, null)), and no instance notification when it
+//! does not (nova/compute/manager.py:4514-4550).
 //!
 //! What is left out: the notifications of an operation's inner steps
 //! (`resize` between `resize_prep` and `resize_finish`, the live
@@ -138,8 +141,23 @@ impl Write {
                     None | Some(FailurePoint::Api)
                         | Some(FailurePoint::At(crate::wire::task::TaskState::Scheduling))
                 );
+                let reboot = matches!(action, Action::RebootSoft | Action::RebootHard);
                 if !compute {
                     [None, None]
+                } else if reboot {
+                    // A reboot sends .error only while the guest runs, and
+                    // then goes on to save (active, null) and send .end; a
+                    // reboot that leaves the guest down sets the error
+                    // state and sends neither (nova/compute/manager.py:4514-4550).
+                    let recovered = self.after.vm == VmState::Active && self.after.task.is_none();
+                    if recovered {
+                        [
+                            notice(fails, Phase::Error, self.before),
+                            notice(closes, Phase::End, self.after),
+                        ]
+                    } else {
+                        [None, None]
+                    }
                 } else {
                     [notice(fails, Phase::Error, self.before), None]
                 }
