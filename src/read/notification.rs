@@ -46,6 +46,10 @@
 //!   instance-resize-error.json; `_error_out_instance_on_exception`,
 //!   manager.py:11671, writes afterwards), `create.error` still says
 //!   `building` (manager.py:2700-2702, instance-create-error.json).
+//! - An `.error` does not always end the operation: a resize whose
+//!   prep_resize fails sends `resize.error` and may be rescheduled to
+//!   another host and go on (`_reschedule_resize_or_reraise`,
+//!   manager.py:6463-6467; test_instance.py:1055-1123).
 //! - Each is a state the server was in (or, for a `.start`, is about to be
 //!   in), so a stream of them is a polled trace with gaps; a `.start` also
 //!   says which operation began ([`crate::Validator::started`]).

@@ -426,7 +426,8 @@ pub(crate) fn follow_trace(
 /// to be in, observed like any other. An `.error` carries the state from
 /// before the failure (the revert comes after it is sent,
 /// manager.py:4521-4526): observed as it is, the failure's end follows as
-/// across a gap.
+/// across a gap. It does not end the operation here: a resize rescheduled
+/// after `resize.error` goes on (manager.py:6463-6467).
 fn notified(v: &mut Validator, n: nova_states_cli::input::Notice, obs: &Observation) {
     let (row, phase) = n.event;
     if phase != nova_states::read::Phase::Start {
