@@ -142,6 +142,8 @@ pub(crate) fn follow_trace(
     let mut accepted = 0usize;
     let mut gap = false;
     let mut last_stamp: Option<(Stamp, String)> = None;
+    // Notifications placed as observations.
+    let mut notifications = 0usize;
     loop {
         // Before waiting for more input, show what is done (a poller piped
         // in sees each verdict as its line arrives).
@@ -179,10 +181,19 @@ pub(crate) fn follow_trace(
         };
         let seen = observation(doc, &record, at)?;
         observations += 1;
-        let label = match (label, updated) {
-            (Some(l), _) | (None, Some(l)) => escaped(l),
-            (None, None) => format!("#{observations}"),
+        let notice = match &record {
+            Record::Json(d, _) => d.notice,
+            _ => None,
         };
+        let label = match (notice, label, updated) {
+            (Some(n), _, _) => format!("instance.{}.{}", n.event.0.name, n.event.1),
+            (None, Some(l), _) | (None, None, Some(l)) => escaped(l),
+            (None, None, None) => format!("#{observations}"),
+        };
+        notifications += usize::from(notice.is_some());
+        if let (Some(n), Seen::Known(obs)) = (notice, &seen) {
+            notified(&mut v, n, obs);
+        }
         // Time must not go backwards (a time of day may wrap past midnight).
         if let Some(stamp) = updated
             .or(match &record {
@@ -302,7 +313,15 @@ pub(crate) fn follow_trace(
                     }
                     (_, r) => {
                         run = r;
-                        report.line(format!("{shown:<58} {}", describe(&step, &obs)).trim_end())?;
+                        let mut said = describe(&step, &obs);
+                        if notice.is_some_and(|n| n.event.1 == nova_states::read::Phase::Error) {
+                            // Nova sends .error before it reverts the task
+                            // or sets the vm_state to error.
+                            said.push_str(
+                                "; failed here (an .error carries the state from before the failure)",
+                            );
+                        }
+                        report.line(format!("{shown:<58} {said}").trim_end())?;
                     }
                 }
                 follow(&mut run, &step, &obs, &label, index, report)?;
@@ -322,8 +341,13 @@ pub(crate) fn follow_trace(
             }
         }
     }
+    let skipped = records.skipped().clone();
     if observations == 0 {
-        return Err(unreadable(format!("no observations in {source}")));
+        let why = match skipped.total() {
+            0 => String::new(),
+            n => format!(" ({n} notifications of other kinds skipped)"),
+        };
+        return Err(unreadable(format!("no observations in {source}{why}")));
     }
     if let Some(r) = run.take() {
         report.operation(&r, None)?;
@@ -335,12 +359,23 @@ pub(crate) fn follow_trace(
     let operations = report.operations;
     let out = &mut *report.out;
     if as_json {
-        let rest = if unknown.is_empty() {
+        let mut rest = if unknown.is_empty() {
             json!({"violations": violations, "observations": observations, "legal": legal})
         } else {
             json!({"violations": violations, "unknown_names": unknown,
                    "observations": observations, "legal": legal})
         };
+        // Said for every notification stream, so a consumer can tell none
+        // were skipped from a stream that held none.
+        if skipped.total() > 0 || notifications > 0 {
+            if let Some(map) = rest.as_object_mut() {
+                map.insert(
+                    "skipped_notifications".into(),
+                    json!({"count": skipped.total(), "other": skipped.other,
+                           "unmapped": skipped.unmapped}),
+                );
+            }
+        }
         let rest = rest.to_string();
         // The remaining keys of the object opened above.
         writeln!(out, "\n  ], {}", rest.trim_start_matches('{'))?;
@@ -364,8 +399,47 @@ pub(crate) fn follow_trace(
             )?,
             Some(v) => writeln!(out, "\n{counted}{unchecked}; IMPOSSIBLE: {v}")?,
         }
+        if skipped.total() > 0 {
+            let kinds: Vec<String> = skipped
+                .other
+                .iter()
+                .chain(&skipped.unmapped)
+                .map(|(event, n)| format!("{event} x{n}"))
+                .collect();
+            writeln!(
+                out,
+                "{} notifications of other kinds skipped: {}",
+                skipped.total(),
+                kinds.join(", ")
+            )?;
+        }
     }
     Ok(if legal { 0 } else { 1 })
+}
+
+/// What a notification tells the validator besides its state: a `.start`
+/// says which operation began, from the payload's vm_state (Nova changes
+/// the vm_state only as an operation ends), when one of the actions its
+/// row maps can be in flight at the payload's state. A `.start` may carry
+/// a task_state set in memory and not saved yet (`reboot.start`,
+/// nova/compute/manager.py:4432-4461): it is a state the server is about
+/// to be in, observed like any other. An `.error` carries the state from
+/// before the failure (the revert comes after it is sent,
+/// manager.py:4521-4526): observed as it is, the failure's end follows as
+/// across a gap. It does not end the operation here: a resize rescheduled
+/// after `resize.error` goes on (manager.py:6463-6467).
+fn notified(v: &mut Validator, n: nova_states_cli::input::Notice, obs: &Observation) {
+    let (row, phase) = n.event;
+    if phase != nova_states::read::Phase::Start {
+        return;
+    }
+    let mut began = row
+        .actions
+        .iter()
+        .filter(|a| a.in_flight_from(obs.vm, obs.vm, obs.task));
+    if let (Some(action), None) = (began.next(), began.next()) {
+        v.started(action, obs.vm);
+    }
 }
 
 /// What one record lets the trace observe.
