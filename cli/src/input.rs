@@ -379,6 +379,8 @@ pub struct Records<R> {
     /// Records complete but not handed out yet (several values on a line).
     ready: std::collections::VecDeque<Result<Record, ReadError>>,
     buf: Vec<u8>,
+    /// The current line's text (one buffer, reused line after line).
+    text: String,
 }
 
 struct Pending {
@@ -419,15 +421,18 @@ impl<R: BufRead> Records<R> {
             done: false,
             ready: std::collections::VecDeque::new(),
             buf: Vec::new(),
+            text: String::new(),
         }
     }
 
     /// The next line of text, split on `\n`, `\r\n` or a lone `\r`, checked
     /// for UTF-8 (and, on the first line, for a byte-order mark).
-    fn next_line(&mut self) -> Option<Result<String, ReadError>> {
+    /// The line goes into `into` (its old text replaced).
+    fn next_line(&mut self, into: &mut String) -> Option<Result<(), ReadError>> {
         if let Some(piece) = self.pieces.pop_front() {
             self.line += 1;
-            return Some(Ok(piece));
+            *into = piece;
+            return Some(Ok(()));
         }
         self.buf.clear();
         match self.input.read_until(b'\n', &mut self.buf) {
@@ -465,11 +470,16 @@ impl<R: BufRead> Records<R> {
                 "a byte-order mark (U+FEFF) before the first character: save the input without it",
             )));
         }
-        let mut parts = text.split('\r');
-        let first = parts.next().unwrap_or_default().to_string();
-        self.pieces.extend(parts.map(str::to_string));
+        into.clear();
+        if text.as_bytes().contains(&b'\r') {
+            let mut parts = text.split('\r');
+            into.push_str(parts.next().unwrap_or_default());
+            self.pieces.extend(parts.map(str::to_string));
+        } else {
+            into.push_str(text);
+        }
         self.line += 1;
-        Some(Ok(first))
+        Some(Ok(()))
     }
 
     fn step(&mut self) -> Option<Result<Record, ReadError>> {
@@ -480,55 +490,66 @@ impl<R: BufRead> Records<R> {
             if self.done {
                 return None;
             }
-            let line = match self.next_line() {
-                None => {
-                    self.done = true;
-                    if let Some(p) = self.pending.take() {
-                        return Some(Err(ReadError::at(
-                            p.start,
-                            "a JSON document that never ends (unbalanced braces at the end of the input)",
-                        )));
-                    }
-                    return None;
-                }
-                Some(Err(e)) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-                Some(Ok(line)) => line,
-            };
-            let at = self.line;
-            if self.pending.is_some() {
-                self.scan_json(&line, at, 0);
-                continue;
+            // One line buffer for the whole input: taken, filled, put back.
+            let mut line = std::mem::take(&mut self.text);
+            let record = self.one_line(&mut line);
+            self.text = line;
+            if record.is_some() {
+                return record;
             }
-            let trimmed = line.trim();
-            if trimmed.is_empty() {
-                if self.format == Some(Format::Lines) {
-                    return Some(Ok(Record::Gap));
-                }
-                continue;
+        }
+    }
+
+    /// Reads one line and takes it in: the record it completes, if any.
+    fn one_line(&mut self, line: &mut String) -> Option<Result<Record, ReadError>> {
+        match self.next_line(line) {
+            None => {
+                self.done = true;
+                let p = self.pending.take()?;
+                return Some(Err(ReadError::at(
+                    p.start,
+                    "a JSON document that never ends (unbalanced braces at the end of the input)",
+                )));
             }
-            if trimmed.chars().all(|c| c == '.') {
+            Some(Err(e)) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+            Some(Ok(())) => {}
+        }
+        let line: &str = line;
+        let at = self.line;
+        if self.pending.is_some() {
+            self.scan_json(line, at, 0);
+            return None;
+        }
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            if self.format == Some(Format::Lines) {
                 return Some(Ok(Record::Gap));
             }
-            if trimmed.starts_with('#') && self.format != Some(Format::Json) {
-                continue;
+            return None;
+        }
+        if trimmed.chars().all(|c| c == '.') {
+            return Some(Ok(Record::Gap));
+        }
+        if trimmed.starts_with('#') && self.format != Some(Format::Json) {
+            return None;
+        }
+        let format = *self
+            .format
+            .get_or_insert(if trimmed.starts_with(['{', '[']) {
+                Format::Json
+            } else {
+                Format::Lines
+            });
+        match format {
+            Format::Json => {
+                let indent = line.len() - line.trim_start().len();
+                self.scan_json(line, at, indent);
+                None
             }
-            let format = *self
-                .format
-                .get_or_insert(if trimmed.starts_with(['{', '[']) {
-                    Format::Json
-                } else {
-                    Format::Lines
-                });
-            match format {
-                Format::Json => {
-                    let indent = line.len() - line.trim_start().len();
-                    self.scan_json(&line, at, indent);
-                }
-                Format::Lines => return Some(parse_line(&line, at, self.options)),
-            }
+            Format::Lines => Some(parse_line(line, at, self.options)),
         }
     }
 
@@ -715,28 +736,22 @@ const KEYS: [&str; 4] = ["status", "vm_state", "task_state", "power_state"];
 /// Reads one polling line: an optional label (its first token, unless that
 /// is a key), then `key: value` pairs.
 fn parse_line(line: &str, at: usize, options: ReadOptions) -> Result<Record, ReadError> {
-    // Tokens with their columns (in characters, from 1).
-    let mut tokens: Vec<(usize, &str)> = Vec::new();
-    let mut start: Option<(usize, usize)> = None;
-    for (column, (byte, c)) in line.char_indices().enumerate() {
-        match (c.is_whitespace(), start) {
-            (true, Some((col, from))) => {
-                tokens.push((col, &line[from..byte]));
-                start = None;
-            }
-            (false, None) => start = Some((column + 1, byte)),
-            _ => {}
-        }
+    // Columns are counted in characters, from 1; worked out only for an
+    // error (tokens start on character boundaries).
+    let pos = |byte: usize| Position {
+        line: at,
+        column: line.get(..byte).map_or(0, |l| l.chars().count()) + 1,
+    };
+    let mut iter = Tokens {
+        line,
+        at: 0,
+        ascii: line.is_ascii(),
     }
-    if let Some((col, from)) = start {
-        tokens.push((col, &line[from..]));
-    }
-    let pos = |column: usize| Position { line: at, column };
-    let mut iter = tokens.into_iter().peekable();
+    .peekable();
     let mut label = None;
     if let Some(&(col, first)) = iter.peek() {
         if !first.ends_with(':') {
-            glued(first, pos(col))?;
+            glued(first, || pos(col))?;
             label = Some(first.to_string());
             iter.next();
         }
@@ -744,7 +759,7 @@ fn parse_line(line: &str, at: usize, options: ReadOptions) -> Result<Record, Rea
     let mut doc = ServerDocument::EMPTY;
     let mut seen = [false; 4];
     while let Some((col, key)) = iter.next() {
-        glued(key, pos(col))?;
+        glued(key, || pos(col))?;
         let name = key.strip_suffix(':').unwrap_or(key);
         let Some(slot) = KEYS.iter().position(|k| *k == name) else {
             return Err(ReadError::at(
@@ -795,17 +810,83 @@ fn parse_line(line: &str, at: usize, options: ReadOptions) -> Result<Record, Rea
             }
         }
     }
-    Ok(Record::Line(doc, label, pos(1)))
+    Ok(Record::Line(doc, label, pos(0)))
+}
+
+/// The whitespace-separated tokens of a line, each with the byte it starts
+/// at: bytes compared one by one while they are ASCII (a polling line
+/// nearly always is), characters decoded only where they are not.
+struct Tokens<'a> {
+    line: &'a str,
+    at: usize,
+    /// Whether the line is all ASCII: bytes, no characters to decode.
+    ascii: bool,
+}
+
+impl Tokens<'_> {
+    /// Whether the character at byte `i` is whitespace, and its length.
+    #[inline]
+    fn space_at(&self, i: usize) -> Option<(bool, usize)> {
+        let b = *self.line.as_bytes().get(i)?;
+        if b.is_ascii() {
+            // char::is_whitespace on ASCII: space, \t, \n, \x0b, \x0c, \r.
+            return Some((matches!(b, b' ' | b'\t'..=b'\r'), 1));
+        }
+        let c = self.line.get(i..)?.chars().next()?;
+        Some((c.is_whitespace(), c.len_utf8()))
+    }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = (usize, &'a str);
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let bytes = self.line.as_bytes();
+        let mut i = self.at;
+        if self.ascii {
+            let space = |b: &u8| matches!(b, b' ' | b'\t'..=b'\r');
+            let rest = bytes.get(i..)?;
+            let start = i + rest.iter().position(|b| !space(b))?;
+            let len = bytes.get(start..)?.iter().position(space);
+            let end = len.map_or(bytes.len(), |n| start + n);
+            self.at = end;
+            return Some((start, self.line.get(start..end)?));
+        }
+        // ASCII, a byte at a time; anything else, a character at a time.
+        loop {
+            match bytes.get(i) {
+                Some(b' ' | b'\t'..=b'\r') => i += 1,
+                Some(b) if !b.is_ascii() => match self.space_at(i) {
+                    Some((true, n)) => i += n,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        let start = i;
+        loop {
+            match bytes.get(i) {
+                None | Some(b' ' | b'\t'..=b'\r') => break,
+                Some(b) if b.is_ascii() => i += 1,
+                Some(_) => match self.space_at(i) {
+                    Some((false, n)) => i += n,
+                    _ => break,
+                },
+            }
+        }
+        self.at = i;
+        let token = self.line.get(start..i)?;
+        (!token.is_empty()).then_some((start, token))
+    }
 }
 
 /// Refuses a key glued to its value (`status:SHUTOFF`), which would
 /// otherwise be taken for a label or an unknown key.
-fn glued(token: &str, at: Position) -> Result<(), ReadError> {
+fn glued(token: &str, at: impl Fn() -> Position) -> Result<(), ReadError> {
     for key in KEYS {
         if let Some(rest) = token.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
             if !rest.is_empty() {
                 return Err(ReadError::at(
-                    at,
+                    at(),
                     format!(
                         "{key}: and its value are glued together ({:?}): put a space after the colon",
                         escaped(token)
@@ -846,12 +927,15 @@ fn digits(text: &str) -> Option<u32> {
 }
 
 fn time_of_day(text: &str) -> Option<u32> {
-    let mut parts = text.split(':');
-    let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || h.len() != 2 || m.len() != 2 || s.len() != 2 {
+    // HH:MM:SS, byte by byte (a polling line's label: once a line).
+    let &[h1, h2, b':', m1, m2, b':', s1, s2] = text.as_bytes() else {
         return None;
-    }
-    let (h, m, s) = (digits(h)?, digits(m)?, digits(s)?);
+    };
+    let two = |a: u8, b: u8| {
+        (a.is_ascii_digit() && b.is_ascii_digit())
+            .then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+    };
+    let (h, m, s) = (two(h1, h2)?, two(m1, m2)?, two(s1, s2)?);
     (h < 24 && m < 60 && s < 61).then_some(h * 3600 + m * 60 + s)
 }
 
