@@ -13,6 +13,7 @@
 //! from the input is shown escaped ([`escaped`]) so that control characters
 //! and look-alike letters cannot pass for something else.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 use std::io::BufRead;
@@ -251,6 +252,31 @@ enum Mode {
     Other,
 }
 
+/// An object's key: borrowed from the input unless it holds escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
 /// Walks a JSON value, refusing repeated keys in every object, and keeps
 /// each server's `id` and `updated`.
 struct Scan {
@@ -272,18 +298,30 @@ impl<'de> Visitor<'de> for Scan {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metas, A::Error> {
-        let mut keys: HashSet<String> = HashSet::new();
+        // The keys seen, borrowed from the input where it allows (no
+        // allocation per key); compared one by one while there are few.
+        let mut keys: Vec<Cow<'de, str>> = Vec::new();
+        let mut many: HashSet<Cow<'de, str>> = HashSet::new();
         let mut own = Meta::default();
         let mut inner: Option<Metas> = None;
         let server = matches!(self.mode, Mode::Top | Mode::Server);
-        while let Some(key) = map.next_key::<String>()? {
-            if !keys.insert(key.clone()) {
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let repeated = if keys.len() < 32 {
+                keys.contains(&key)
+            } else {
+                if many.is_empty() {
+                    many.extend(keys.iter().cloned());
+                }
+                !many.insert(key.clone())
+            };
+            if repeated {
                 return Err(de::Error::custom(format_args!(
                     "duplicate key {:?}: which one is meant?",
                     escaped(&key)
                 )));
             }
-            match key.as_str() {
+            keys.push(key.clone());
+            match &*key {
                 "updated" | "updated_at" if server => {
                     let value = map.next_value::<Option<String>>()?;
                     own.updated = own.updated.or(value);
@@ -303,9 +341,10 @@ impl<'de> Visitor<'de> for Scan {
                 }
             }
         }
+        let wrapped = keys.iter().any(|k| k == "server");
         Ok(match inner {
             // The wrapper: the top's own id and updated come first.
-            Some(Metas { mut servers }) if servers.len() == 1 && keys.contains("server") => {
+            Some(Metas { mut servers }) if servers.len() == 1 && wrapped => {
                 let one = servers.pop().unwrap_or_default();
                 Metas {
                     servers: vec![Meta {
@@ -381,6 +420,8 @@ pub struct Records<R> {
     buf: Vec<u8>,
     /// The current line's text (one buffer, reused line after line).
     text: String,
+    /// The last JSON value's text buffer, for the next one.
+    spare: String,
 }
 
 struct Pending {
@@ -422,6 +463,7 @@ impl<R: BufRead> Records<R> {
             ready: std::collections::VecDeque::new(),
             buf: Vec::new(),
             text: String::new(),
+            spare: String::new(),
         }
     }
 
@@ -556,17 +598,23 @@ impl<R: BufRead> Records<R> {
     /// Feeds `line` (from byte `from`) to the JSON gatherer; completed
     /// documents go to `ready`.
     fn scan_json(&mut self, line: &str, at: usize, from: usize) {
+        // Bytes, not characters: every byte that matters (brackets, quotes,
+        // backslashes) is ASCII, and no byte of a longer UTF-8 character is.
+        let bytes = line.as_bytes();
         let mut start_byte = from;
-        let mut chars = line[from..].char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let byte = from + i;
+        let mut i = from;
+        while i < bytes.len() {
             let Some(p) = self.pending.as_mut() else {
+                let Some(c) = line.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
                 if c.is_whitespace() {
+                    i += c.len_utf8();
                     continue;
                 }
+                let column = line.get(..i).map_or(0, |l| l.chars().count()) + 1;
                 if c != '{' && c != '[' {
-                    let column = line[..byte].chars().count() + 1;
-                    let rest = &line[byte..];
+                    let rest = line.get(i..).unwrap_or_default();
                     let message = if rest.trim().chars().all(|c| c == '.') {
                         "a gap (...) must stand on a line of its own".to_string()
                     } else {
@@ -580,40 +628,53 @@ impl<R: BufRead> Records<R> {
                     self.done = true;
                     return;
                 }
-                let column = line[..byte].chars().count() + 1;
+                // One text buffer, reused document after document.
+                let mut text = std::mem::take(&mut self.spare);
+                text.clear();
+                text.push(c);
                 self.pending = Some(Pending {
-                    text: String::new(),
+                    text,
                     start: Position { line: at, column },
                     depth: 1,
                     in_string: false,
                     escape: false,
                 });
-                start_byte = byte + 1;
-                if let Some(p) = self.pending.as_mut() {
-                    p.text.push(c);
-                }
+                i += 1;
+                start_byte = i;
                 continue;
             };
             if p.in_string {
                 if p.escape {
                     p.escape = false;
-                } else if c == '\\' {
-                    p.escape = true;
-                } else if c == '"' {
-                    p.in_string = false;
+                    i += 1;
+                    continue;
                 }
-            } else {
-                match c {
-                    '"' => p.in_string = true,
-                    '{' | '[' => p.depth += 1,
-                    '}' | ']' => p.depth = p.depth.saturating_sub(1),
-                    _ => {}
+                // Straight to the string's next quote or backslash.
+                let rest = bytes.get(i..).unwrap_or_default();
+                match rest.iter().position(|&b| b == b'"' || b == b'\\') {
+                    None => i = bytes.len(),
+                    Some(n) => {
+                        i += n;
+                        if bytes.get(i) == Some(&b'\\') {
+                            p.escape = true;
+                        } else {
+                            p.in_string = false;
+                        }
+                        i += 1;
+                    }
                 }
+                continue;
             }
+            match bytes.get(i) {
+                Some(b'"') => p.in_string = true,
+                Some(b'{' | b'[') => p.depth += 1,
+                Some(b'}' | b']') => p.depth = p.depth.saturating_sub(1),
+                _ => {}
+            }
+            i += 1;
             if p.depth == 0 {
-                p.text.push_str(&line[start_byte..byte + c.len_utf8()]);
-                let done = self.pending.take();
-                if let Some(done) = done {
+                p.text.push_str(line.get(start_byte..i).unwrap_or_default());
+                if let Some(done) = self.pending.take() {
                     let record = read_servers(&done.text, done.start, self.options).map(
                         |(mut docs, list)| match (list, docs.pop()) {
                             (false, Some(doc)) => Record::Json(doc, done.start),
@@ -623,6 +684,7 @@ impl<R: BufRead> Records<R> {
                             }
                         },
                     );
+                    self.spare = done.text;
                     let failed = record.is_err();
                     self.ready.push_back(record);
                     if failed {
@@ -630,12 +692,12 @@ impl<R: BufRead> Records<R> {
                         return;
                     }
                 }
-                start_byte = byte + c.len_utf8();
-                let _ = chars.peek();
+                start_byte = i;
             }
         }
         if let Some(p) = self.pending.as_mut() {
-            p.text.push_str(&line[start_byte.min(line.len())..]);
+            p.text
+                .push_str(line.get(start_byte.min(line.len())..).unwrap_or_default());
             p.text.push('\n');
         }
     }
