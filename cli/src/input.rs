@@ -422,6 +422,8 @@ pub struct Records<R> {
     text: String,
     /// The last JSON value's text buffer, for the next one.
     spare: String,
+    /// A polling line's label buffer, given back by [`Records::recycle`].
+    label: String,
 }
 
 struct Pending {
@@ -444,6 +446,14 @@ impl<R: BufRead> Records<R> {
         !self.pieces.is_empty() || !self.ready.is_empty()
     }
 
+    /// Gives a record back when done with it, so that the next polling
+    /// line's label reuses its buffer (no allocation per line).
+    pub fn recycle(&mut self, record: &mut Record) {
+        if let Record::Line(_, label @ Some(_), _) = record {
+            self.label = label.take().unwrap_or_default();
+        }
+    }
+
     /// A reader over `input`, strict about names.
     pub fn new(input: R) -> Self {
         Records::with_options(input, ReadOptions::STRICT)
@@ -464,6 +474,7 @@ impl<R: BufRead> Records<R> {
             buf: Vec::new(),
             text: String::new(),
             spare: String::new(),
+            label: String::new(),
         }
     }
 
@@ -591,7 +602,10 @@ impl<R: BufRead> Records<R> {
                 self.scan_json(line, at, indent);
                 None
             }
-            Format::Lines => Some(parse_line(line, at, self.options)),
+            Format::Lines => {
+                let spare = std::mem::take(&mut self.label);
+                Some(parse_line(line, at, self.options, spare))
+            }
         }
     }
 
@@ -797,7 +811,14 @@ const KEYS: [&str; 4] = ["status", "vm_state", "task_state", "power_state"];
 
 /// Reads one polling line: an optional label (its first token, unless that
 /// is a key), then `key: value` pairs.
-fn parse_line(line: &str, at: usize, options: ReadOptions) -> Result<Record, ReadError> {
+/// `spare` is a buffer the label can be written into (given back by
+/// [`Records::recycle`]).
+fn parse_line(
+    line: &str,
+    at: usize,
+    options: ReadOptions,
+    mut spare: String,
+) -> Result<Record, ReadError> {
     // Columns are counted in characters, from 1; worked out only for an
     // error (tokens start on character boundaries).
     let pos = |byte: usize| Position {
@@ -814,7 +835,9 @@ fn parse_line(line: &str, at: usize, options: ReadOptions) -> Result<Record, Rea
     if let Some(&(col, first)) = iter.peek() {
         if !first.ends_with(':') {
             glued(first, || pos(col))?;
-            label = Some(first.to_string());
+            spare.clear();
+            spare.push_str(first);
+            label = Some(spare);
             iter.next();
         }
     }

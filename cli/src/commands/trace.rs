@@ -595,15 +595,20 @@ pub(crate) fn follow_trace(
         if !records.has_pending_lines() && records.get_ref().buffer().is_empty() {
             report.out.flush()?;
         }
-        let Some(record) = records.next() else { break };
-        match record? {
-            Record::Gap => gaps += 1,
+        // The record is looked at where the reader put it (a record is a few
+        // hundred bytes: not copied again for each step).
+        let mut next = records.next();
+        match &mut next {
+            None => break,
+            Some(Err(e)) => return Err(Fail::Unreadable(e.clone())),
+            Some(Ok(Record::Gap)) => gaps += 1,
             // A list is one poll of several servers (`GET /servers/detail`,
             // `openstack server list --long -f json`): each element is an
             // observation of its server, told apart by its id. A list of
             // one without an id is that server's observation (a list
             // filtered to it, `openstack server list --name ...`).
-            Record::List(docs, at) => {
+            Some(Ok(Record::List(docs, at))) => {
+                let (docs, at) = (std::mem::take(docs), *at);
                 let one = docs.len() == 1;
                 for (n, doc) in docs.into_iter().enumerate() {
                     if doc.id.is_none() && !one {
@@ -619,7 +624,10 @@ pub(crate) fn follow_trace(
                     route(&mut servers, &Record::Json(doc, at), gaps, report)?;
                 }
             }
-            record => route(&mut servers, &record, gaps, report)?,
+            Some(Ok(record)) => {
+                route(&mut servers, record, gaps, report)?;
+                records.recycle(record);
+            }
         }
     }
     match servers {
