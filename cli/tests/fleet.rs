@@ -377,3 +377,25 @@ fn fleet_equals_each_server_traced_alone() {
     assert_eq!(v["observations"], total);
     assert_eq!(total, lines.lines().count() as u64);
 }
+
+/// A name from a newer Nova (read with --lenient) is reported under its
+/// server, which is still legal; the other servers are untouched.
+#[test]
+fn fleet_unknown_names_are_reported_per_server() {
+    let input = [
+        doc(Some("a"), "ACTIVE", "active", None, 1),
+        doc(Some("b"), "ACTIVE", "active", None, 1),
+        doc(Some("b"), "ACTIVE", "active", Some("hibernating"), 1),
+        doc(Some("a"), "ACTIVE", "active", Some("image_snapshot"), 1),
+    ]
+    .join("\n");
+    assert_eq!(run(&["trace", "-"], &input).status.code(), Some(2));
+    let out = run(&["trace", "--lenient", "--json", "-"], &input);
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    let v = json_of(&out);
+    let b = server(&v, "b");
+    assert_eq!(b["legal"], true);
+    assert_eq!(b["unknown_names"][0]["at"], "#2", "{b}");
+    assert!(server(&v, "a").get("unknown_names").is_none());
+    assert_eq!(server(&v, "a")["operations"][0]["action"], "snapshot");
+}
