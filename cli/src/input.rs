@@ -5,7 +5,10 @@
 //! servers: `{"servers": [...]}`, `openstack server list -f json`, the
 //! ansible collection's `server_info` result; see the library's
 //! `read::document` for every shape) and the polling lines of the imaging
-//! article (`17:14:48   status: ACTIVE   vm_state: active ...`).
+//! article (`17:14:48   status: ACTIVE   vm_state: active ...`), and Nova's
+//! versioned notifications (a JSON value with `event_type`, or an oslo
+//! envelope with `oslo.message`; detected value by value, see
+//! [`read_notification`]).
 //!
 //! The reader is a stream: it takes input a line at a time and hands out
 //! each record as soon as it is complete, so memory does not grow with the
@@ -18,7 +21,9 @@ use std::collections::HashSet;
 use std::fmt;
 use std::io::BufRead;
 
-use nova_states::read::ReadOptions;
+use nova_states::read::{
+    EnvelopeSeed, EventType, Form, Notification, NotifiedAction, Phase, ReadOptions,
+};
 use nova_states::{
     ParseError, PowerState, Reported, ServerDocument, ServerStatus, TaskState, VmState,
 };
@@ -100,8 +105,41 @@ pub struct Document {
     pub doc: ServerDocument,
     /// `updated`, when the document has it (a timestamp).
     pub updated: Option<String>,
-    /// `id`, when the document has it.
+    /// `id`, when the document has it (a notification's `uuid`).
     pub id: Option<String>,
+    /// The notification the document came from, when it came from one.
+    pub notice: Option<Notice>,
+}
+
+/// What a notification says besides its payload's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Notice {
+    /// The event type (`instance.snapshot.start`).
+    pub event: NotifiedEvent,
+    /// Whether it came inside an oslo envelope.
+    pub enveloped: bool,
+}
+
+/// An instance notification the model maps: the table's row and the phase.
+pub type NotifiedEvent = (&'static NotifiedAction, Phase);
+
+/// The notifications a reader skipped: not about an instance, or about an
+/// instance but not mapped by the model (`instance.update`,
+/// `instance.exists`, `instance.lock`, `instance.share_attach.start`...),
+/// counted by event type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// Event types that are not `instance.*`, with their counts.
+    pub other: std::collections::BTreeMap<String, usize>,
+    /// `instance.*` event types the model does not map, with their counts.
+    pub unmapped: std::collections::BTreeMap<String, usize>,
+}
+
+impl Skipped {
+    /// How many were skipped in all.
+    pub fn total(&self) -> usize {
+        self.other.values().chain(self.unmapped.values()).sum()
+    }
 }
 
 /// One thing a trace input holds.
@@ -182,6 +220,7 @@ pub fn read_servers(
                 doc,
                 updated: meta.updated,
                 id: meta.id,
+                notice: None,
             }
         })
         .collect();
@@ -424,6 +463,8 @@ pub struct Records<R> {
     spare: String,
     /// A polling line's label buffer, given back by [`Records::recycle`].
     label: String,
+    /// Notifications read but not handed out (other kinds).
+    skipped: Skipped,
 }
 
 struct Pending {
@@ -475,7 +516,14 @@ impl<R: BufRead> Records<R> {
             text: String::new(),
             spare: String::new(),
             label: String::new(),
+            skipped: Skipped::default(),
         }
+    }
+
+    /// The notifications read so far that are not handed out as records:
+    /// other kinds than the instance notifications the model maps.
+    pub fn skipped(&self) -> &Skipped {
+        &self.skipped
     }
 
     /// The next line of text, split on `\n`, `\r\n` or a lone `\r`, checked
@@ -689,6 +737,30 @@ impl<R: BufRead> Records<R> {
             if p.depth == 0 {
                 p.text.push_str(line.get(start_byte..i).unwrap_or_default());
                 if let Some(done) = self.pending.take() {
+                    start_byte = i;
+                    match read_notification(&done.text, done.start) {
+                        Ok(None) => {}
+                        Ok(Some(Read::Mapped(doc))) => {
+                            self.spare = done.text;
+                            self.ready.push_back(Ok(Record::Json(*doc, done.start)));
+                            continue;
+                        }
+                        Ok(Some(Read::Skipped { event, instance })) => {
+                            self.spare = done.text;
+                            let kind = if instance {
+                                &mut self.skipped.unmapped
+                            } else {
+                                &mut self.skipped.other
+                            };
+                            *kind.entry(event).or_default() += 1;
+                            continue;
+                        }
+                        Err(e) => {
+                            self.ready.push_back(Err(e));
+                            self.done = true;
+                            return;
+                        }
+                    }
                     let record = read_servers(&done.text, done.start, self.options).map(
                         |(mut docs, list)| match (list, docs.pop()) {
                             (false, Some(doc)) => Record::Json(doc, done.start),
@@ -804,6 +876,140 @@ pub fn read_servers_of<R: BufRead>(
         found = Some(Servers { servers, list });
     }
     found.ok_or_else(|| ReadError::new(format!("no server document in {source}")))
+}
+
+/// What [`read_notification`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// An instance notification the model maps: its state as a document
+    /// (vm_state, task_state, power_state; no status), `id` its `uuid`.
+    Mapped(Box<Document>),
+    /// Another kind, as written (`instance` tells an unmapped
+    /// `instance.*` from other objects).
+    Skipped {
+        /// The event type.
+        event: String,
+        /// Whether it is an `instance.*` notification.
+        instance: bool,
+    },
+}
+
+/// Reads one JSON value as a Nova versioned notification, if it is one: an
+/// object with a top-level `event_type` (as in Nova's
+/// doc/notification_samples), or an oslo envelope (`oslo.version` and
+/// `oslo.message`, the notification as JSON text in a string). `None` for
+/// any other value (a server document). Strict as [`read_document`]: a
+/// key repeated at any depth is refused.
+///
+/// # Errors
+/// The first problem, with its position (inside an envelope, the position
+/// of the envelope, and the place in the inner text).
+pub fn read_notification(text: &str, origin: Position) -> Result<Option<Read>, ReadError> {
+    if !text.contains("\"event_type\"") && !text.contains("\"oslo.message\"") {
+        return Ok(None);
+    }
+    let place = |e: &serde_json::Error| absolute(text, origin, e.line(), e.column());
+    let fail = |e: serde_json::Error| ReadError::at(place(&e), message(&e));
+    let top: serde_json::Map<String, serde_json::Value> = match serde_json::from_str(text) {
+        Ok(map) => map,
+        // Not an object: not a notification (the server reader says why).
+        Err(_) => return Ok(None),
+    };
+    let enveloped = top.contains_key("oslo.message");
+    if !enveloped && !top.contains_key("event_type") {
+        return Ok(None);
+    }
+    // Repeated keys, at every depth.
+    let mut scan = serde_json::Deserializer::from_str(text);
+    Scan { mode: Mode::Other }
+        .deserialize(&mut scan)
+        .map_err(fail)?;
+    let in_envelope = |e: serde_json::Error| {
+        ReadError::at(
+            origin,
+            format!(
+                "in oslo.message, at its line {} column {}: {}",
+                e.line(),
+                e.column(),
+                message(&e)
+            ),
+        )
+    };
+    let inner_text;
+    let (body, fields) = if enveloped {
+        let mut buffer = vec![0u8; text.len()];
+        let mut de = serde_json::Deserializer::from_str(text);
+        inner_text = EnvelopeSeed {
+            buffer: &mut buffer,
+        }
+        .deserialize(&mut de)
+        .map_err(fail)?
+        .to_string();
+        let mut scan = serde_json::Deserializer::from_str(&inner_text);
+        Scan { mode: Mode::Other }
+            .deserialize(&mut scan)
+            .map_err(in_envelope)?;
+        let fields: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&inner_text).map_err(in_envelope)?;
+        (inner_text.as_str(), fields)
+    } else {
+        (text, top)
+    };
+    let read = |e: serde_json::Error| if enveloped { in_envelope(e) } else { fail(e) };
+    let n: Notification = serde_json::from_str(body).map_err(read)?;
+    let event_type = || {
+        fields
+            .get("event_type")
+            .and_then(|t| t.as_str().map(escaped))
+            .unwrap_or_default()
+    };
+    let (action, phase, state) = match (n.event, n.state) {
+        (EventType::Instance { action, phase }, Some(state)) => (action, phase, state),
+        (EventType::Instance { .. }, None) => {
+            return Err(ReadError::at(
+                origin,
+                "an instance notification without its state",
+            ))
+        }
+        (EventType::Unmapped(_), _) => {
+            return Ok(Some(Read::Skipped {
+                event: event_type(),
+                instance: true,
+            }))
+        }
+        (EventType::Other(_), _) => {
+            return Ok(Some(Read::Skipped {
+                event: event_type(),
+                instance: false,
+            }))
+        }
+    };
+    let doc = ServerDocument {
+        vm_state: Reported::Value(state.vm),
+        task_state: match state.task {
+            Some(task) => Reported::Value(task),
+            None => Reported::Null,
+        },
+        power_state: match state.power {
+            Some(power) => Reported::Value(power),
+            None => Reported::Null,
+        },
+        form: Form::Nova,
+        ..ServerDocument::EMPTY
+    };
+    Ok(Some(Read::Mapped(Box::new(Document {
+        doc,
+        // Not the message's `timestamp`: notifications arrive in the
+        // queue's order from several hosts (the API's deletes, the compute
+        // host's actions), whose clocks need not agree, so a trace does
+        // not hold them to it.
+        updated: None,
+        id: Some(state.uuid.to_string()),
+        notice: Some(Notice {
+            event: (action, phase),
+            enveloped,
+        }),
+    }))))
 }
 
 /// The keys of a polling line, in the order the article's script prints them.

@@ -399,3 +399,40 @@ fn fleet_unknown_names_are_reported_per_server() {
     assert!(server(&v, "a").get("unknown_names").is_none());
     assert_eq!(server(&v, "a")["operations"][0]["action"], "snapshot");
 }
+
+/// Nova's notifications for several instances (the simulator's, seeded):
+/// each `uuid` is a server, traced as it would be alone.
+#[test]
+fn fleet_notifications_are_traced_per_uuid() {
+    let sim = Command::new(exe())
+        .args([
+            "simulate",
+            "--servers",
+            "3",
+            "--steps",
+            "60",
+            "--seed",
+            "3",
+            "--notifications",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(sim.status.code(), Some(0));
+    let lines = stdout(&sim);
+    let v = json_of(&run(&["trace", "--json", "-"], &lines));
+    assert_eq!(v["skipped_notifications"]["count"], 0, "{v}");
+    let servers = v["servers"].as_array().unwrap();
+    assert_eq!(servers.len(), 3);
+    for s in servers {
+        let id = s["id"].as_str().unwrap();
+        let alone: String = lines
+            .lines()
+            .filter(|l| l.contains(&format!("\"uuid\":{id:?}")))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let one = json_of(&run(&["trace", "--json", "-"], &alone));
+        for key in ["operations", "violations", "observations", "legal"] {
+            assert_eq!(s[key], one[key], "{id} {key}");
+        }
+    }
+}

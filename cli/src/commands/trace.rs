@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::commands::explain::vm_names;
 use crate::*;
-use nova_states_cli::input::Position;
+use nova_states_cli::input::{Position, Skipped};
 
 /// An operation seen along the trace, while it runs.
 pub(crate) struct OpRun {
@@ -218,6 +218,8 @@ pub(crate) struct ServerTrace {
     /// Operations ended, and (JSON with ids) held until the end.
     operations: usize,
     held: Vec<String>,
+    /// Notifications placed as observations.
+    notifications: usize,
 }
 
 impl ServerTrace {
@@ -236,6 +238,7 @@ impl ServerTrace {
             last_instant: String::new(),
             operations: 0,
             held: Vec::new(),
+            notifications: 0,
         }
     }
 
@@ -287,11 +290,20 @@ impl ServerTrace {
         };
         let seen = observation(doc, record, at)?;
         self.observations += 1;
-        let label = match (label, updated) {
-            (Some(l), _) | (None, Some(l)) => shown_label(l),
-            (None, None) => Cow::Owned(format!("#{}", self.observations)),
+        let notice = match record {
+            Record::Json(d, _) => d.notice,
+            _ => None,
+        };
+        let label = match (notice, label, updated) {
+            (Some(n), _, _) => Cow::Owned(format!("instance.{}.{}", n.event.0.name, n.event.1)),
+            (None, Some(l), _) | (None, None, Some(l)) => shown_label(l),
+            (None, None, None) => Cow::Owned(format!("#{}", self.observations)),
         };
         let label: &str = &label;
+        self.notifications += usize::from(notice.is_some());
+        if let (Some(n), Seen::Known(obs)) = (notice, &seen) {
+            notified(&mut self.v, n, obs);
+        }
         // Time must not go backwards (a time of day may wrap past midnight).
         if let Some(stamp) = updated
             .or(match record {
@@ -430,7 +442,17 @@ impl ServerTrace {
                             b.push_str(&r.names(" or "));
                             b.push_str(" ended");
                         }
-                        None => describe_into(b, &step, &obs),
+                        None => {
+                            describe_into(b, &step, &obs);
+                            if notice.is_some_and(|n| n.event.1 == nova_states::read::Phase::Error)
+                            {
+                                // Nova sends .error before it reverts the
+                                // task or sets the vm_state to error.
+                                b.push_str(
+                                    "; failed here (an .error carries the state from before the failure)",
+                                );
+                            }
+                        }
                     }
                 })?;
                 if let Some(r) = ended {
@@ -630,15 +652,23 @@ pub(crate) fn follow_trace(
             }
         }
     }
+    let skipped = records.skipped().clone();
+    let none = || {
+        let why = match skipped.total() {
+            0 => String::new(),
+            n => format!(" ({n} notifications of other kinds skipped)"),
+        };
+        unreadable(format!("no observations in {source}{why}"))
+    };
     match servers {
-        Servers::Undecided => Err(unreadable(format!("no observations in {source}"))),
+        Servers::Undecided => Err(none()),
         Servers::One(mut trace) => {
             trace.close(report)?;
-            finish_one(&trace, report)
+            finish_one(&trace, report, &skipped)
         }
         Servers::ById { mut traces, .. } if traces.len() == 1 => {
             let Some((_, trace)) = traces.get_mut(0) else {
-                return Err(unreadable(format!("no observations in {source}")));
+                return Err(none());
             };
             report.operations = trace.operations;
             report.held = std::mem::take(&mut trace.held);
@@ -653,15 +683,15 @@ pub(crate) fn follow_trace(
                 }
                 report.operations = held.len();
             }
-            finish_one(trace, report)
+            finish_one(trace, report, &skipped)
         }
-        Servers::ById { mut traces, .. } => finish_fleet(&mut traces, report),
+        Servers::ById { mut traces, .. } => finish_fleet(&mut traces, report, &skipped),
     }
 }
 
 /// The end of a one-server trace: the JSON object's remaining keys, or the
 /// text's summary.
-fn finish_one(trace: &ServerTrace, report: &mut Report<'_>) -> Result<u8, Fail> {
+fn finish_one(trace: &ServerTrace, report: &mut Report<'_>, skipped: &Skipped) -> Result<u8, Fail> {
     let legal = trace.legal();
     if report.json && !report.opened {
         report.open_json()?;
@@ -669,7 +699,16 @@ fn finish_one(trace: &ServerTrace, report: &mut Report<'_>) -> Result<u8, Fail> 
     let operations = report.operations;
     let out = &mut *report.out;
     if report.json {
-        let rest = trace.json_rest().to_string();
+        let mut rest = trace.json_rest();
+        // Said for every notification stream, so a consumer can tell none
+        // were skipped from a stream that held none.
+        if let (Some(skipped), Some(map)) = (
+            skipped_json(skipped, trace.notifications),
+            rest.as_object_mut(),
+        ) {
+            map.insert("skipped_notifications".into(), skipped);
+        }
+        let rest = rest.to_string();
         // The remaining keys of the object opened above.
         writeln!(out, "\n  ], {}", rest.trim_start_matches('{'))?;
     } else {
@@ -681,13 +720,45 @@ fn finish_one(trace: &ServerTrace, report: &mut Report<'_>) -> Result<u8, Fail> 
             None => writeln!(out, "\n{counted}; every step is one Nova can take")?,
             Some(v) => writeln!(out, "\n{counted}; IMPOSSIBLE: {v}")?,
         }
+        skipped_text(skipped, out)?;
     }
     Ok(if legal { 0 } else { 1 })
 }
 
+/// The notifications skipped, for JSON: when any was skipped or placed.
+fn skipped_json(skipped: &Skipped, placed: usize) -> Option<Value> {
+    (skipped.total() > 0 || placed > 0).then(|| {
+        json!({"count": skipped.total(), "other": skipped.other,
+               "unmapped": skipped.unmapped})
+    })
+}
+
+/// The notifications skipped, as the text's last line (none: nothing).
+fn skipped_text(skipped: &Skipped, out: &mut Out) -> Result<(), Fail> {
+    if skipped.total() > 0 {
+        let kinds: Vec<String> = skipped
+            .other
+            .iter()
+            .chain(&skipped.unmapped)
+            .map(|(event, n)| format!("{event} x{n}"))
+            .collect();
+        writeln!(
+            out,
+            "{} notifications of other kinds skipped: {}",
+            skipped.total(),
+            kinds.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
 /// The end of a fleet's trace: each server's operations still running,
 /// then one JSON object (`legal`, `servers`), or a text section per server.
-fn finish_fleet(traces: &mut [(String, ServerTrace)], report: &mut Report<'_>) -> Result<u8, Fail> {
+fn finish_fleet(
+    traces: &mut [(String, ServerTrace)],
+    report: &mut Report<'_>,
+    skipped: &Skipped,
+) -> Result<u8, Fail> {
     let mut illegal = 0usize;
     let mut observations = 0usize;
     for (id, trace) in traces.iter_mut() {
@@ -705,11 +776,16 @@ fn finish_fleet(traces: &mut [(String, ServerTrace)], report: &mut Report<'_>) -
         observations += trace.observations;
     }
     let legal = illegal == 0;
+    let placed = traces.iter().map(|(_, t)| t.notifications).sum();
     let out = &mut *report.out;
     if report.json {
+        let skipped = match skipped_json(skipped, placed) {
+            Some(s) => format!("\"skipped_notifications\": {s}, "),
+            None => String::new(),
+        };
         write!(
             out,
-            "{{\"driver\": {}, \"legal\": {legal}, \"observations\": {observations}, \"servers\": [",
+            "{{\"driver\": {}, \"legal\": {legal}, \"observations\": {observations}, {skipped}\"servers\": [",
             json!(report.driver.as_str())
         )?;
         for (n, (id, trace)) in traces.iter().enumerate() {
@@ -767,8 +843,34 @@ fn finish_fleet(traces: &mut [(String, ServerTrace)], report: &mut Report<'_>) -
                 "\n{servers} servers, {observations} observations; IMPOSSIBLE steps in {n} of them"
             )?,
         }
+        skipped_text(skipped, out)?;
     }
     Ok(if legal { 0 } else { 1 })
+}
+
+/// What a notification tells the validator besides its state: a `.start`
+/// says which operation began, from the payload's vm_state (Nova changes
+/// the vm_state only as an operation ends), when one of the actions its
+/// row maps can be in flight at the payload's state. A `.start` may carry
+/// a task_state set in memory and not saved yet (`reboot.start`,
+/// nova/compute/manager.py:4432-4461): it is a state the server is about
+/// to be in, observed like any other. An `.error` carries the state from
+/// before the failure (the revert comes after it is sent,
+/// manager.py:4521-4526): observed as it is, the failure's end follows as
+/// across a gap. It does not end the operation here: a resize rescheduled
+/// after `resize.error` goes on (manager.py:6463-6467).
+fn notified(v: &mut Validator, n: nova_states_cli::input::Notice, obs: &Observation) {
+    let (row, phase) = n.event;
+    if phase != nova_states::read::Phase::Start {
+        return;
+    }
+    let mut began = row
+        .actions
+        .iter()
+        .filter(|a| a.in_flight_from(obs.vm, obs.vm, obs.task));
+    if let (Some(action), None) = (began.next(), began.next()) {
+        v.started(action, obs.vm);
+    }
 }
 
 /// What one record lets the trace observe.
