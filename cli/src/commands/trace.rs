@@ -1,4 +1,14 @@
 //! `nova-states trace`: a polled sequence checked against the model, streamed.
+//!
+//! One server, or a fleet: the first observation decides. Without an id
+//! (polling lines, documents without `id`) the input is one server's trace;
+//! with one (`id`, `ID` in `openstack server list`, a notification's
+//! `uuid`), each id has its own [`ServerTrace`] (its validator, its
+//! operation in flight), and every later observation must name its server
+//! too. Each element of a list is one observation of its server. One id
+//! prints what one server without ids prints; several give one JSON object
+//! with `legal` and `servers`, or text lines that name their server and a
+//! section per server at the end.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -134,8 +144,8 @@ impl Report<'_> {
     }
 }
 
-/// `s`, then spaces up to `width` bytes from `from` (the text is ASCII:
-/// labels are escaped, names are Nova's).
+/// Spaces after the text in `buf`, up to `width` bytes from byte `from`
+/// (the text is ASCII: labels are escaped, names are Nova's).
 fn pad_to(buf: &mut String, from: usize, width: usize) {
     const SPACES: &str = "                                                            ";
     let want = (from + width).saturating_sub(buf.len());
