@@ -67,8 +67,10 @@ enum Command {
     /// or Nova's versioned notifications (instance.<action>.start/.end/.error,
     /// plain or in an oslo envelope; other kinds are skipped and counted);
     /// `...` lines are gaps (and blank lines, between polling lines). Output
-    /// is streamed, one line per observation. Exit 0 legal, 1 impossible, 2
-    /// unreadable.
+    /// is streamed, one line per observation. Several servers in one stream
+    /// (documents with ids, polled `{"servers": [...]}` lists or `openstack
+    /// server list --long -f json` arrays) are followed each by its id.
+    /// Exit 0 legal, 1 impossible, 2 unreadable.
     Trace(TraceArgs),
     /// Wait for one operation: is it done, failed, or still running?
     ///
