@@ -6,6 +6,7 @@ Python's own size).
 
     process.py --scaling BIN [--sizes 1000,100000,10000000]
                [--cli BIN --seed tests/data/seed-snapshot.txt --lines 1000000 --runs 5]
+               [--fleet-servers 10000 --fleet-observations 100]
                --json OUT
 
 --scaling BIN: the `scaling` bench binary (benches/scaling.rs), run once
@@ -16,6 +17,11 @@ Python's own size).
   FILE` over FILE = the seed snapshot's polling lines repeated to --lines
   lines, standard output to /dev/null; one warm-up run, then --runs runs,
   each with its wall time, cpu time (user + system) and peak memory.
+  Then the same command over a fleet: --fleet-servers servers (ids
+  server-00000...) each observed --fleet-observations times, interleaved
+  (every server's first observation, then every server's second, ...), as
+  JSON Lines of `GET /servers/{id}` bodies, each server walking the seed
+  snapshot's states from its own offset; runs as above.
 """
 
 import argparse
@@ -87,20 +93,63 @@ def cli(binary, seed, lines, runs):
         size = os.path.getsize(path)
         print(f"   cli: nova-states trace, {lines} lines ({size / 1e6:.0f} MB)",
               file=sys.stderr)
-        run([binary, "trace", path])  # warm-up: page cache, binary
-        samples = []
-        for _ in range(runs):
-            code, wall, cpu, peak, _ = run([binary, "trace", path])
-            samples.append({"exit": code, "wall_s": wall, "cpu_s": cpu, "peak_kib": peak})
+        result = {"lines": lines, "bytes": size}
+        result.update(timed(binary, path, runs))
+    return result
+
+
+def seed_states(seed):
+    """The seed snapshot's observations as (status, vm_state, task_state, power)."""
+    states = []
+    for line in polling_lines(seed):
+        fields = dict(re.findall(r"(\w+): (\S+)", line))
+        task = fields["task_state"]
+        states.append((fields["status"], fields["vm_state"],
+                       None if task in ("null", "None") else task, int(fields["power_state"])))
+    return states
+
+
+def fleet_lines(seed, servers, observations):
+    """Interleaved JSON Lines: observation k of every server, then k + 1."""
+    states = seed_states(seed)
+    docs = []
+    for server in range(servers):
+        docs.append([
+            json.dumps({"id": f"server-{server:05d}", "status": status,
+                        "OS-EXT-STS:vm_state": vm, "OS-EXT-STS:task_state": task,
+                        "OS-EXT-STS:power_state": power}) + "\n"
+            for status, vm, task, power in states])
+    for k in range(observations):
+        for server in range(servers):
+            yield docs[server][(k + server) % len(states)]
+
+
+def timed(binary, path, runs):
+    run([binary, "trace", path])  # warm-up: page cache, binary
+    samples = []
+    for _ in range(runs):
+        code, wall, cpu, peak, _ = run([binary, "trace", path])
+        samples.append({"exit": code, "wall_s": wall, "cpu_s": cpu, "peak_kib": peak})
     return {
-        "lines": lines,
-        "bytes": size,
         "runs": samples,
         "median_wall_s": statistics.median(s["wall_s"] for s in samples),
         "median_cpu_s": statistics.median(s["cpu_s"] for s in samples),
         "median_peak_kib": statistics.median(s["peak_kib"] for s in samples),
         "exits": sorted({s["exit"] for s in samples}),
     }
+
+
+def fleet(binary, seed, servers, observations, runs):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "fleet.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.writelines(fleet_lines(seed, servers, observations))
+        size = os.path.getsize(path)
+        print(f"   cli: nova-states trace, a fleet of {servers} servers x {observations} "
+              f"observations ({size / 1e6:.0f} MB)", file=sys.stderr)
+        result = {"servers": servers, "observations": observations, "bytes": size}
+        result.update(timed(binary, path, runs))
+    return result
 
 
 def main():
@@ -111,6 +160,8 @@ def main():
     parser.add_argument("--seed", default="tests/data/seed-snapshot.txt")
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--fleet-servers", type=int, default=10_000)
+    parser.add_argument("--fleet-observations", type=int, default=100)
     parser.add_argument("--json", required=True)
     args = parser.parse_args()
     result = {}
@@ -118,6 +169,9 @@ def main():
         result["scaling"] = scaling(args.scaling, [int(s) for s in args.sizes.split(",")])
     if args.cli:
         result["cli"] = cli(args.cli, args.seed, args.lines, args.runs)
+        if args.fleet_servers > 0:
+            result["fleet"] = fleet(args.cli, args.seed, args.fleet_servers,
+                                    args.fleet_observations, args.runs)
     with open(args.json, "w", encoding="utf-8") as f:
         json.dump(result, f, indent=1)
 

@@ -357,6 +357,15 @@ def goals(rust, py, proc):
             per_million <= 0.5)
     else:
         add("command", "`nova-states trace`: a million polling lines well under a second", "—", None)
+    f = proc.get("fleet")
+    if f:
+        n = f["servers"] * f["observations"]
+        add("command", f"`nova-states trace`: a fleet stream, {f['servers']:,} servers × "
+            f"{f['observations']} observations interleaved (JSON Lines), memory per server",
+            f"{f['median_wall_s']:.2f} s wall, {f['median_cpu_s']:.2f} s cpu "
+            f"({f['median_cpu_s'] * 1e9 / n:.0f} ns cpu per document); peak "
+            f"{f['median_peak_kib'] / 1024:.1f} MiB (median of {len(f['runs'])})",
+            "measured")
     return ["| issue | goal | measured (this run) | |", "| --- | --- | --- | --- |"] + rows
 
 

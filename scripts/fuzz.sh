@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs each cargo-fuzz target for N seconds (default 60) on nightly.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET...]      targets: events parse trace readers (default: all)
+#   scripts/fuzz.sh [SECONDS] [TARGET...]      targets: events parse trace readers fake (default: all)
 #
 # Installs cargo-fuzz (cargo install --locked) if it is missing. Each run
 # starts from the committed seeds (fuzz/seeds/<target>/) plus the local
@@ -20,7 +20,7 @@ seconds="${1:-60}"
 shift || true
 targets=("$@")
 if [ "${#targets[@]}" -eq 0 ]; then
-    targets=(events parse trace readers)
+    targets=(events parse trace readers fake)
 fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then

@@ -181,7 +181,13 @@ pub use wire::{
 #[doc = include_str!("../README.md")]
 struct ReadmeDoctests;
 
-// So do docs/harness.md's.
-#[cfg(doctest)]
+// So do docs/harness.md's three, which use every feature (CI runs
+// `cargo test --workspace --all-features`).
+#[cfg(all(
+    doctest,
+    feature = "proptest",
+    feature = "arbitrary",
+    feature = "serde"
+))]
 #[doc = include_str!("../docs/harness.md")]
 struct HarnessDoctests;

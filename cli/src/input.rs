@@ -5,7 +5,10 @@
 //! servers: `{"servers": [...]}`, `openstack server list -f json`, the
 //! ansible collection's `server_info` result; see the library's
 //! `read::document` for every shape) and the polling lines of the imaging
-//! article (`17:14:48   status: ACTIVE   vm_state: active ...`).
+//! article (`17:14:48   status: ACTIVE   vm_state: active ...`), and Nova's
+//! versioned notifications (a JSON value with `event_type`, or an oslo
+//! envelope with `oslo.message`; detected value by value, see
+//! [`read_notification`]).
 //!
 //! The reader is a stream: it takes input a line at a time and hands out
 //! each record as soon as it is complete, so memory does not grow with the
@@ -13,11 +16,14 @@
 //! from the input is shown escaped ([`escaped`]) so that control characters
 //! and look-alike letters cannot pass for something else.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 use std::io::BufRead;
 
-use nova_states::read::ReadOptions;
+use nova_states::read::{
+    EnvelopeSeed, EventType, Form, Notification, NotifiedAction, Phase, ReadOptions,
+};
 use nova_states::{
     ParseError, PowerState, Reported, ServerDocument, ServerStatus, TaskState, VmState,
 };
@@ -99,8 +105,41 @@ pub struct Document {
     pub doc: ServerDocument,
     /// `updated`, when the document has it (a timestamp).
     pub updated: Option<String>,
-    /// `id`, when the document has it.
+    /// `id`, when the document has it (a notification's `uuid`).
     pub id: Option<String>,
+    /// The notification the document came from, when it came from one.
+    pub notice: Option<Notice>,
+}
+
+/// What a notification says besides its payload's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Notice {
+    /// The event type (`instance.snapshot.start`).
+    pub event: NotifiedEvent,
+    /// Whether it came inside an oslo envelope.
+    pub enveloped: bool,
+}
+
+/// An instance notification the model maps: the table's row and the phase.
+pub type NotifiedEvent = (&'static NotifiedAction, Phase);
+
+/// The notifications a reader skipped: not about an instance, or about an
+/// instance but not mapped by the model (`instance.update`,
+/// `instance.exists`, `instance.lock`, `instance.share_attach.start`...),
+/// counted by event type.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Skipped {
+    /// Event types that are not `instance.*`, with their counts.
+    pub other: std::collections::BTreeMap<String, usize>,
+    /// `instance.*` event types the model does not map, with their counts.
+    pub unmapped: std::collections::BTreeMap<String, usize>,
+}
+
+impl Skipped {
+    /// How many were skipped in all.
+    pub fn total(&self) -> usize {
+        self.other.values().chain(self.unmapped.values()).sum()
+    }
 }
 
 /// One thing a trace input holds.
@@ -181,6 +220,7 @@ pub fn read_servers(
                 doc,
                 updated: meta.updated,
                 id: meta.id,
+                notice: None,
             }
         })
         .collect();
@@ -251,6 +291,31 @@ enum Mode {
     Other,
 }
 
+/// An object's key: borrowed from the input unless it holds escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> de::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Key<'de>, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
 /// Walks a JSON value, refusing repeated keys in every object, and keeps
 /// each server's `id` and `updated`.
 struct Scan {
@@ -272,18 +337,30 @@ impl<'de> Visitor<'de> for Scan {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Metas, A::Error> {
-        let mut keys: HashSet<String> = HashSet::new();
+        // The keys seen, borrowed from the input where it allows (no
+        // allocation per key); compared one by one while there are few.
+        let mut keys: Vec<Cow<'de, str>> = Vec::new();
+        let mut many: HashSet<Cow<'de, str>> = HashSet::new();
         let mut own = Meta::default();
         let mut inner: Option<Metas> = None;
         let server = matches!(self.mode, Mode::Top | Mode::Server);
-        while let Some(key) = map.next_key::<String>()? {
-            if !keys.insert(key.clone()) {
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            let repeated = if keys.len() < 32 {
+                keys.contains(&key)
+            } else {
+                if many.is_empty() {
+                    many.extend(keys.iter().cloned());
+                }
+                !many.insert(key.clone())
+            };
+            if repeated {
                 return Err(de::Error::custom(format_args!(
                     "duplicate key {:?}: which one is meant?",
                     escaped(&key)
                 )));
             }
-            match key.as_str() {
+            keys.push(key.clone());
+            match &*key {
                 "updated" | "updated_at" if server => {
                     let value = map.next_value::<Option<String>>()?;
                     own.updated = own.updated.or(value);
@@ -303,9 +380,10 @@ impl<'de> Visitor<'de> for Scan {
                 }
             }
         }
+        let wrapped = keys.iter().any(|k| k == "server");
         Ok(match inner {
             // The wrapper: the top's own id and updated come first.
-            Some(Metas { mut servers }) if servers.len() == 1 && keys.contains("server") => {
+            Some(Metas { mut servers }) if servers.len() == 1 && wrapped => {
                 let one = servers.pop().unwrap_or_default();
                 Metas {
                     servers: vec![Meta {
@@ -379,6 +457,14 @@ pub struct Records<R> {
     /// Records complete but not handed out yet (several values on a line).
     ready: std::collections::VecDeque<Result<Record, ReadError>>,
     buf: Vec<u8>,
+    /// The current line's text (one buffer, reused line after line).
+    text: String,
+    /// The last JSON value's text buffer, for the next one.
+    spare: String,
+    /// A polling line's label buffer, given back by [`Records::recycle`].
+    label: String,
+    /// Notifications read but not handed out (other kinds).
+    skipped: Skipped,
 }
 
 struct Pending {
@@ -401,6 +487,14 @@ impl<R: BufRead> Records<R> {
         !self.pieces.is_empty() || !self.ready.is_empty()
     }
 
+    /// Gives a record back when done with it, so that the next polling
+    /// line's label reuses its buffer (no allocation per line).
+    pub fn recycle(&mut self, record: &mut Record) {
+        if let Record::Line(_, label @ Some(_), _) = record {
+            self.label = label.take().unwrap_or_default();
+        }
+    }
+
     /// A reader over `input`, strict about names.
     pub fn new(input: R) -> Self {
         Records::with_options(input, ReadOptions::STRICT)
@@ -419,15 +513,27 @@ impl<R: BufRead> Records<R> {
             done: false,
             ready: std::collections::VecDeque::new(),
             buf: Vec::new(),
+            text: String::new(),
+            spare: String::new(),
+            label: String::new(),
+            skipped: Skipped::default(),
         }
+    }
+
+    /// The notifications read so far that are not handed out as records:
+    /// other kinds than the instance notifications the model maps.
+    pub fn skipped(&self) -> &Skipped {
+        &self.skipped
     }
 
     /// The next line of text, split on `\n`, `\r\n` or a lone `\r`, checked
     /// for UTF-8 (and, on the first line, for a byte-order mark).
-    fn next_line(&mut self) -> Option<Result<String, ReadError>> {
+    /// The line goes into `into` (its old text replaced).
+    fn next_line(&mut self, into: &mut String) -> Option<Result<(), ReadError>> {
         if let Some(piece) = self.pieces.pop_front() {
             self.line += 1;
-            return Some(Ok(piece));
+            *into = piece;
+            return Some(Ok(()));
         }
         self.buf.clear();
         match self.input.read_until(b'\n', &mut self.buf) {
@@ -465,11 +571,16 @@ impl<R: BufRead> Records<R> {
                 "a byte-order mark (U+FEFF) before the first character: save the input without it",
             )));
         }
-        let mut parts = text.split('\r');
-        let first = parts.next().unwrap_or_default().to_string();
-        self.pieces.extend(parts.map(str::to_string));
+        into.clear();
+        if text.as_bytes().contains(&b'\r') {
+            let mut parts = text.split('\r');
+            into.push_str(parts.next().unwrap_or_default());
+            self.pieces.extend(parts.map(str::to_string));
+        } else {
+            into.push_str(text);
+        }
         self.line += 1;
-        Some(Ok(first))
+        Some(Ok(()))
     }
 
     fn step(&mut self) -> Option<Result<Record, ReadError>> {
@@ -480,54 +591,68 @@ impl<R: BufRead> Records<R> {
             if self.done {
                 return None;
             }
-            let line = match self.next_line() {
-                None => {
-                    self.done = true;
-                    if let Some(p) = self.pending.take() {
-                        return Some(Err(ReadError::at(
-                            p.start,
-                            "a JSON document that never ends (unbalanced braces at the end of the input)",
-                        )));
-                    }
-                    return None;
-                }
-                Some(Err(e)) => {
-                    self.done = true;
-                    return Some(Err(e));
-                }
-                Some(Ok(line)) => line,
-            };
-            let at = self.line;
-            if self.pending.is_some() {
-                self.scan_json(&line, at, 0);
-                continue;
+            // One line buffer for the whole input: taken, filled, put back.
+            let mut line = std::mem::take(&mut self.text);
+            let record = self.one_line(&mut line);
+            self.text = line;
+            if record.is_some() {
+                return record;
             }
-            let trimmed = line.trim();
-            if trimmed.is_empty() {
-                if self.format == Some(Format::Lines) {
-                    return Some(Ok(Record::Gap));
-                }
-                continue;
+        }
+    }
+
+    /// Reads one line and takes it in: the record it completes, if any.
+    fn one_line(&mut self, line: &mut String) -> Option<Result<Record, ReadError>> {
+        match self.next_line(line) {
+            None => {
+                self.done = true;
+                let p = self.pending.take()?;
+                return Some(Err(ReadError::at(
+                    p.start,
+                    "a JSON document that never ends (unbalanced braces at the end of the input)",
+                )));
             }
-            if trimmed.chars().all(|c| c == '.') {
+            Some(Err(e)) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+            Some(Ok(())) => {}
+        }
+        let line: &str = line;
+        let at = self.line;
+        if self.pending.is_some() {
+            self.scan_json(line, at, 0);
+            return None;
+        }
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            if self.format == Some(Format::Lines) {
                 return Some(Ok(Record::Gap));
             }
-            if trimmed.starts_with('#') && self.format != Some(Format::Json) {
-                continue;
+            return None;
+        }
+        if trimmed.chars().all(|c| c == '.') {
+            return Some(Ok(Record::Gap));
+        }
+        if trimmed.starts_with('#') && self.format != Some(Format::Json) {
+            return None;
+        }
+        let format = *self
+            .format
+            .get_or_insert(if trimmed.starts_with(['{', '[']) {
+                Format::Json
+            } else {
+                Format::Lines
+            });
+        match format {
+            Format::Json => {
+                let indent = line.len() - line.trim_start().len();
+                self.scan_json(line, at, indent);
+                None
             }
-            let format = *self
-                .format
-                .get_or_insert(if trimmed.starts_with(['{', '[']) {
-                    Format::Json
-                } else {
-                    Format::Lines
-                });
-            match format {
-                Format::Json => {
-                    let indent = line.len() - line.trim_start().len();
-                    self.scan_json(&line, at, indent);
-                }
-                Format::Lines => return Some(parse_line(&line, at, self.options)),
+            Format::Lines => {
+                let spare = std::mem::take(&mut self.label);
+                Some(parse_line(line, at, self.options, spare))
             }
         }
     }
@@ -535,17 +660,23 @@ impl<R: BufRead> Records<R> {
     /// Feeds `line` (from byte `from`) to the JSON gatherer; completed
     /// documents go to `ready`.
     fn scan_json(&mut self, line: &str, at: usize, from: usize) {
+        // Bytes, not characters: every byte that matters (brackets, quotes,
+        // backslashes) is ASCII, and no byte of a longer UTF-8 character is.
+        let bytes = line.as_bytes();
         let mut start_byte = from;
-        let mut chars = line[from..].char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let byte = from + i;
+        let mut i = from;
+        while i < bytes.len() {
             let Some(p) = self.pending.as_mut() else {
+                let Some(c) = line.get(i..).and_then(|rest| rest.chars().next()) else {
+                    break;
+                };
                 if c.is_whitespace() {
+                    i += c.len_utf8();
                     continue;
                 }
+                let column = line.get(..i).map_or(0, |l| l.chars().count()) + 1;
                 if c != '{' && c != '[' {
-                    let column = line[..byte].chars().count() + 1;
-                    let rest = &line[byte..];
+                    let rest = line.get(i..).unwrap_or_default();
                     let message = if rest.trim().chars().all(|c| c == '.') {
                         "a gap (...) must stand on a line of its own".to_string()
                     } else {
@@ -559,40 +690,77 @@ impl<R: BufRead> Records<R> {
                     self.done = true;
                     return;
                 }
-                let column = line[..byte].chars().count() + 1;
+                // One text buffer, reused document after document.
+                let mut text = std::mem::take(&mut self.spare);
+                text.clear();
+                text.push(c);
                 self.pending = Some(Pending {
-                    text: String::new(),
+                    text,
                     start: Position { line: at, column },
                     depth: 1,
                     in_string: false,
                     escape: false,
                 });
-                start_byte = byte + 1;
-                if let Some(p) = self.pending.as_mut() {
-                    p.text.push(c);
-                }
+                i += 1;
+                start_byte = i;
                 continue;
             };
             if p.in_string {
                 if p.escape {
                     p.escape = false;
-                } else if c == '\\' {
-                    p.escape = true;
-                } else if c == '"' {
-                    p.in_string = false;
+                    i += 1;
+                    continue;
                 }
-            } else {
-                match c {
-                    '"' => p.in_string = true,
-                    '{' | '[' => p.depth += 1,
-                    '}' | ']' => p.depth = p.depth.saturating_sub(1),
-                    _ => {}
+                // Straight to the string's next quote or backslash.
+                let rest = bytes.get(i..).unwrap_or_default();
+                match rest.iter().position(|&b| b == b'"' || b == b'\\') {
+                    None => i = bytes.len(),
+                    Some(n) => {
+                        i += n;
+                        if bytes.get(i) == Some(&b'\\') {
+                            p.escape = true;
+                        } else {
+                            p.in_string = false;
+                        }
+                        i += 1;
+                    }
                 }
+                continue;
             }
+            match bytes.get(i) {
+                Some(b'"') => p.in_string = true,
+                Some(b'{' | b'[') => p.depth += 1,
+                Some(b'}' | b']') => p.depth = p.depth.saturating_sub(1),
+                _ => {}
+            }
+            i += 1;
             if p.depth == 0 {
-                p.text.push_str(&line[start_byte..byte + c.len_utf8()]);
-                let done = self.pending.take();
-                if let Some(done) = done {
+                p.text.push_str(line.get(start_byte..i).unwrap_or_default());
+                if let Some(done) = self.pending.take() {
+                    start_byte = i;
+                    match read_notification(&done.text, done.start) {
+                        Ok(None) => {}
+                        Ok(Some(Read::Mapped(doc))) => {
+                            self.spare = done.text;
+                            self.ready.push_back(Ok(Record::Json(*doc, done.start)));
+                            continue;
+                        }
+                        Ok(Some(Read::Skipped { event, instance })) => {
+                            self.spare = done.text;
+                            let kind = if instance {
+                                &mut self.skipped.unmapped
+                            } else {
+                                &mut self.skipped.other
+                            };
+                            *kind.entry(event).or_default() += 1;
+                            continue;
+                        }
+                        Err(e) => {
+                            self.ready.push_back(Err(e));
+                            self.done = true;
+                            return;
+                        }
+                    }
                     let record = read_servers(&done.text, done.start, self.options).map(
                         |(mut docs, list)| match (list, docs.pop()) {
                             (false, Some(doc)) => Record::Json(doc, done.start),
@@ -602,6 +770,7 @@ impl<R: BufRead> Records<R> {
                             }
                         },
                     );
+                    self.spare = done.text;
                     let failed = record.is_err();
                     self.ready.push_back(record);
                     if failed {
@@ -609,12 +778,12 @@ impl<R: BufRead> Records<R> {
                         return;
                     }
                 }
-                start_byte = byte + c.len_utf8();
-                let _ = chars.peek();
+                start_byte = i;
             }
         }
         if let Some(p) = self.pending.as_mut() {
-            p.text.push_str(&line[start_byte.min(line.len())..]);
+            p.text
+                .push_str(line.get(start_byte.min(line.len())..).unwrap_or_default());
             p.text.push('\n');
         }
     }
@@ -709,42 +878,179 @@ pub fn read_servers_of<R: BufRead>(
     found.ok_or_else(|| ReadError::new(format!("no server document in {source}")))
 }
 
+/// What [`read_notification`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Read {
+    /// An instance notification the model maps: its state as a document
+    /// (vm_state, task_state, power_state; no status), `id` its `uuid`.
+    Mapped(Box<Document>),
+    /// Another kind, as written (`instance` tells an unmapped
+    /// `instance.*` from other objects).
+    Skipped {
+        /// The event type.
+        event: String,
+        /// Whether it is an `instance.*` notification.
+        instance: bool,
+    },
+}
+
+/// Reads one JSON value as a Nova versioned notification, if it is one: an
+/// object with a top-level `event_type` (as in Nova's
+/// doc/notification_samples), or an oslo envelope (`oslo.version` and
+/// `oslo.message`, the notification as JSON text in a string). `None` for
+/// any other value (a server document). Strict as [`read_document`]: a
+/// key repeated at any depth is refused.
+///
+/// # Errors
+/// The first problem, with its position (inside an envelope, the position
+/// of the envelope, and the place in the inner text).
+pub fn read_notification(text: &str, origin: Position) -> Result<Option<Read>, ReadError> {
+    if !text.contains("\"event_type\"") && !text.contains("\"oslo.message\"") {
+        return Ok(None);
+    }
+    let place = |e: &serde_json::Error| absolute(text, origin, e.line(), e.column());
+    let fail = |e: serde_json::Error| ReadError::at(place(&e), message(&e));
+    let top: serde_json::Map<String, serde_json::Value> = match serde_json::from_str(text) {
+        Ok(map) => map,
+        // Not an object: not a notification (the server reader says why).
+        Err(_) => return Ok(None),
+    };
+    let enveloped = top.contains_key("oslo.message");
+    if !enveloped && !top.contains_key("event_type") {
+        return Ok(None);
+    }
+    // Repeated keys, at every depth.
+    let mut scan = serde_json::Deserializer::from_str(text);
+    Scan { mode: Mode::Other }
+        .deserialize(&mut scan)
+        .map_err(fail)?;
+    let in_envelope = |e: serde_json::Error| {
+        ReadError::at(
+            origin,
+            format!(
+                "in oslo.message, at its line {} column {}: {}",
+                e.line(),
+                e.column(),
+                message(&e)
+            ),
+        )
+    };
+    let inner_text;
+    let (body, fields) = if enveloped {
+        let mut buffer = vec![0u8; text.len()];
+        let mut de = serde_json::Deserializer::from_str(text);
+        inner_text = EnvelopeSeed {
+            buffer: &mut buffer,
+        }
+        .deserialize(&mut de)
+        .map_err(fail)?
+        .to_string();
+        let mut scan = serde_json::Deserializer::from_str(&inner_text);
+        Scan { mode: Mode::Other }
+            .deserialize(&mut scan)
+            .map_err(in_envelope)?;
+        let fields: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&inner_text).map_err(in_envelope)?;
+        (inner_text.as_str(), fields)
+    } else {
+        (text, top)
+    };
+    let read = |e: serde_json::Error| if enveloped { in_envelope(e) } else { fail(e) };
+    let n: Notification = serde_json::from_str(body).map_err(read)?;
+    let event_type = || {
+        fields
+            .get("event_type")
+            .and_then(|t| t.as_str().map(escaped))
+            .unwrap_or_default()
+    };
+    let (action, phase, state) = match (n.event, n.state) {
+        (EventType::Instance { action, phase }, Some(state)) => (action, phase, state),
+        (EventType::Instance { .. }, None) => {
+            return Err(ReadError::at(
+                origin,
+                "an instance notification without its state",
+            ))
+        }
+        (EventType::Unmapped(_), _) => {
+            return Ok(Some(Read::Skipped {
+                event: event_type(),
+                instance: true,
+            }))
+        }
+        (EventType::Other(_), _) => {
+            return Ok(Some(Read::Skipped {
+                event: event_type(),
+                instance: false,
+            }))
+        }
+    };
+    let doc = ServerDocument {
+        vm_state: Reported::Value(state.vm),
+        task_state: match state.task {
+            Some(task) => Reported::Value(task),
+            None => Reported::Null,
+        },
+        power_state: match state.power {
+            Some(power) => Reported::Value(power),
+            None => Reported::Null,
+        },
+        form: Form::Nova,
+        ..ServerDocument::EMPTY
+    };
+    Ok(Some(Read::Mapped(Box::new(Document {
+        doc,
+        // Not the message's `timestamp`: notifications arrive in the
+        // queue's order from several hosts (the API's deletes, the compute
+        // host's actions), whose clocks need not agree, so a trace does
+        // not hold them to it.
+        updated: None,
+        id: Some(state.uuid.to_string()),
+        notice: Some(Notice {
+            event: (action, phase),
+            enveloped,
+        }),
+    }))))
+}
+
 /// The keys of a polling line, in the order the article's script prints them.
 const KEYS: [&str; 4] = ["status", "vm_state", "task_state", "power_state"];
 
 /// Reads one polling line: an optional label (its first token, unless that
 /// is a key), then `key: value` pairs.
-fn parse_line(line: &str, at: usize, options: ReadOptions) -> Result<Record, ReadError> {
-    // Tokens with their columns (in characters, from 1).
-    let mut tokens: Vec<(usize, &str)> = Vec::new();
-    let mut start: Option<(usize, usize)> = None;
-    for (column, (byte, c)) in line.char_indices().enumerate() {
-        match (c.is_whitespace(), start) {
-            (true, Some((col, from))) => {
-                tokens.push((col, &line[from..byte]));
-                start = None;
-            }
-            (false, None) => start = Some((column + 1, byte)),
-            _ => {}
-        }
+/// `spare` is a buffer the label can be written into (given back by
+/// [`Records::recycle`]).
+fn parse_line(
+    line: &str,
+    at: usize,
+    options: ReadOptions,
+    mut spare: String,
+) -> Result<Record, ReadError> {
+    // Columns are counted in characters, from 1; worked out only for an
+    // error (tokens start on character boundaries).
+    let pos = |byte: usize| Position {
+        line: at,
+        column: line.get(..byte).map_or(0, |l| l.chars().count()) + 1,
+    };
+    let mut iter = Tokens {
+        line,
+        at: 0,
+        ascii: line.is_ascii(),
     }
-    if let Some((col, from)) = start {
-        tokens.push((col, &line[from..]));
-    }
-    let pos = |column: usize| Position { line: at, column };
-    let mut iter = tokens.into_iter().peekable();
+    .peekable();
     let mut label = None;
     if let Some(&(col, first)) = iter.peek() {
         if !first.ends_with(':') {
-            glued(first, pos(col))?;
-            label = Some(first.to_string());
+            glued(first, || pos(col))?;
+            spare.clear();
+            spare.push_str(first);
+            label = Some(spare);
             iter.next();
         }
     }
     let mut doc = ServerDocument::EMPTY;
     let mut seen = [false; 4];
     while let Some((col, key)) = iter.next() {
-        glued(key, pos(col))?;
+        glued(key, || pos(col))?;
         let name = key.strip_suffix(':').unwrap_or(key);
         let Some(slot) = KEYS.iter().position(|k| *k == name) else {
             return Err(ReadError::at(
@@ -795,17 +1101,83 @@ fn parse_line(line: &str, at: usize, options: ReadOptions) -> Result<Record, Rea
             }
         }
     }
-    Ok(Record::Line(doc, label, pos(1)))
+    Ok(Record::Line(doc, label, pos(0)))
+}
+
+/// The whitespace-separated tokens of a line, each with the byte it starts
+/// at: bytes compared one by one while they are ASCII (a polling line
+/// nearly always is), characters decoded only where they are not.
+struct Tokens<'a> {
+    line: &'a str,
+    at: usize,
+    /// Whether the line is all ASCII: bytes, no characters to decode.
+    ascii: bool,
+}
+
+impl Tokens<'_> {
+    /// Whether the character at byte `i` is whitespace, and its length.
+    #[inline]
+    fn space_at(&self, i: usize) -> Option<(bool, usize)> {
+        let b = *self.line.as_bytes().get(i)?;
+        if b.is_ascii() {
+            // char::is_whitespace on ASCII: space, \t, \n, \x0b, \x0c, \r.
+            return Some((matches!(b, b' ' | b'\t'..=b'\r'), 1));
+        }
+        let c = self.line.get(i..)?.chars().next()?;
+        Some((c.is_whitespace(), c.len_utf8()))
+    }
+}
+
+impl<'a> Iterator for Tokens<'a> {
+    type Item = (usize, &'a str);
+    fn next(&mut self) -> Option<(usize, &'a str)> {
+        let bytes = self.line.as_bytes();
+        let mut i = self.at;
+        if self.ascii {
+            let space = |b: &u8| matches!(b, b' ' | b'\t'..=b'\r');
+            let rest = bytes.get(i..)?;
+            let start = i + rest.iter().position(|b| !space(b))?;
+            let len = bytes.get(start..)?.iter().position(space);
+            let end = len.map_or(bytes.len(), |n| start + n);
+            self.at = end;
+            return Some((start, self.line.get(start..end)?));
+        }
+        // ASCII, a byte at a time; anything else, a character at a time.
+        loop {
+            match bytes.get(i) {
+                Some(b' ' | b'\t'..=b'\r') => i += 1,
+                Some(b) if !b.is_ascii() => match self.space_at(i) {
+                    Some((true, n)) => i += n,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        let start = i;
+        loop {
+            match bytes.get(i) {
+                None | Some(b' ' | b'\t'..=b'\r') => break,
+                Some(b) if b.is_ascii() => i += 1,
+                Some(_) => match self.space_at(i) {
+                    Some((false, n)) => i += n,
+                    _ => break,
+                },
+            }
+        }
+        self.at = i;
+        let token = self.line.get(start..i)?;
+        (!token.is_empty()).then_some((start, token))
+    }
 }
 
 /// Refuses a key glued to its value (`status:SHUTOFF`), which would
 /// otherwise be taken for a label or an unknown key.
-fn glued(token: &str, at: Position) -> Result<(), ReadError> {
+fn glued(token: &str, at: impl Fn() -> Position) -> Result<(), ReadError> {
     for key in KEYS {
         if let Some(rest) = token.strip_prefix(key).and_then(|r| r.strip_prefix(':')) {
             if !rest.is_empty() {
                 return Err(ReadError::at(
-                    at,
+                    at(),
                     format!(
                         "{key}: and its value are glued together ({:?}): put a space after the colon",
                         escaped(token)
@@ -846,12 +1218,15 @@ fn digits(text: &str) -> Option<u32> {
 }
 
 fn time_of_day(text: &str) -> Option<u32> {
-    let mut parts = text.split(':');
-    let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || h.len() != 2 || m.len() != 2 || s.len() != 2 {
+    // HH:MM:SS, byte by byte (a polling line's label: once a line).
+    let &[h1, h2, b':', m1, m2, b':', s1, s2] = text.as_bytes() else {
         return None;
-    }
-    let (h, m, s) = (digits(h)?, digits(m)?, digits(s)?);
+    };
+    let two = |a: u8, b: u8| {
+        (a.is_ascii_digit() && b.is_ascii_digit())
+            .then(|| u32::from(a - b'0') * 10 + u32::from(b - b'0'))
+    };
+    let (h, m, s) = (two(h1, h2)?, two(m1, m2)?, two(s1, s2)?);
     (h < 24 && m < 60 && s < 61).then_some(h * 3600 + m * 60 + s)
 }
 

@@ -63,10 +63,14 @@ enum Command {
     ///
     /// Reads polling lines (`17:14:48   status: ACTIVE   vm_state: active
     /// task_state: image_snapshot   power_state: 1`), JSON Lines of server
-    /// documents, or concatenated `openstack server show -f json` outputs;
+    /// documents, or concatenated `openstack server show -f json` outputs,
+    /// or Nova's versioned notifications (instance.<action>.start/.end/.error,
+    /// plain or in an oslo envelope; other kinds are skipped and counted);
     /// `...` lines are gaps (and blank lines, between polling lines). Output
-    /// is streamed, one line per observation. Exit 0 legal, 1 impossible, 2
-    /// unreadable.
+    /// is streamed, one line per observation. Several servers in one stream
+    /// (documents with ids, polled `{"servers": [...]}` lists or `openstack
+    /// server list --long -f json` arrays) are followed each by its id.
+    /// Exit 0 legal, 1 impossible, 2 unreadable.
     Trace(TraceArgs),
     /// Wait for one operation: is it done, failed, or still running?
     ///
@@ -125,6 +129,11 @@ struct SimulateArgs {
     /// Print every K-th write of each server (1: every write).
     #[arg(long, default_value_t = 1)]
     poll_every: usize,
+    /// Print the versioned notifications Nova would send instead
+    /// (instance.<action>.start/.end/.error, JSON Lines, as in Nova's
+    /// doc/notification_samples); they pass `trace`.
+    #[arg(long)]
+    notifications: bool,
 }
 
 #[derive(Args, Debug)]

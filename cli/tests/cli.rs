@@ -730,14 +730,13 @@ fn trace_follows_a_server_polled_with_server_list() {
         ),
         "{text}"
     );
-    // Several servers in one poll: trace follows one.
-    let out = run(&["trace", &corpus_path("osc-server-list-long.json")], "");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("a list of 3 servers: trace follows one server"),
-        "{}",
-        stderr(&out)
+    // Several servers in one poll: each followed by its ID (tests/fleet.rs).
+    let out = run(
+        &["trace", "--json", &corpus_path("osc-server-list-long.json")],
+        "",
     );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(json_of(&out)["servers"].as_array().map(Vec::len), Some(3));
     // Without --long there is no task_state to trace.
     let out = run(&["trace", "-"], r#"[{"ID": "s1", "Status": "SHUTOFF"}]"#);
     assert!(
@@ -807,6 +806,34 @@ fn check_microversion_and_bad_input() {
     assert_eq!(out.status.code(), Some(2));
     let out = run(&[&args[..], &["--microversion", "2.x"]].concat(), "");
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// A down-cell document (Nova's 2.69 sample, trimmed) is a server in a
+/// down cell (500) at 2.69 or with no microversion named, and bad input
+/// naming the version at 2.68 (Nova shows none before 2.69).
+#[test]
+fn check_a_down_cell_document_by_microversion() {
+    let doc = r#"{"server": {"id": "u-2", "status": "UNKNOWN", "OS-EXT-STS:power_state": 0,
+        "tenant_id": "t", "created": "2018-12-03T21:06:18Z"}}"#;
+    let args = ["check", "--action", "os-stop", "--json"];
+    for extra in [&[][..], &["--microversion", "2.69"]] {
+        let out = run(&[&args[..], extra].concat(), doc);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            (v["http"].clone(), v["refused_by"].clone()),
+            (500.into(), "cell".into())
+        );
+    }
+    let out = run(&[&args[..], &["--microversion", "2.68"]].concat(), doc);
+    assert_eq!(out.status.code(), Some(2));
+    // With --json the error is a JSON object on stdout.
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let err = v["error"]["message"].as_str().unwrap();
+    assert!(
+        err.contains("microversion 2.68") && err.contains("2.69"),
+        "{err}"
+    );
 }
 
 #[test]

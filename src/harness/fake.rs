@@ -341,21 +341,24 @@ fn own_move(event: Event, moves: Moves) -> bool {
 }
 
 /// Every state Nova can reach from `from` on its own (zero or more moves).
+///
+/// Breadth-first: each state's moves are tried once, when it is first
+/// reached (the fuzz target `fake` runs this at every step of a fake).
 fn on_its_own(from: &StateSet, moves: Moves) -> StateSet {
     let mut set = from.clone();
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for state in ServerState::all() {
-            if !set.contains(state) {
-                continue;
-            }
+    let mut frontier = from.clone();
+    while !frontier.is_empty() {
+        let mut next = StateSet::EMPTY;
+        for state in frontier.iter() {
             for event in all_events().filter(|e| own_move(*e, moves)) {
-                if let Ok(next) = apply(state, event) {
-                    changed |= set.insert(next);
+                if let Ok(after) = apply(state, event) {
+                    if set.insert(after) {
+                        next.insert(after);
+                    }
                 }
             }
         }
+        frontier = next;
     }
     set
 }

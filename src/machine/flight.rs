@@ -7,6 +7,7 @@ use crate::machine::state::Pair;
 use crate::rules::edge::Branch;
 use crate::rules::outcome::{EndVm, FailurePhase, FailurePoint};
 use crate::wire::action::Action;
+use crate::wire::microversion::Microversion;
 use crate::wire::set::ActionSet;
 use crate::wire::set::VmStateSet;
 use crate::wire::task::TaskState;
@@ -158,8 +159,10 @@ impl Action {
     }
 
     /// The vm_states the action can end in when started from `start`
-    /// (empty when the action does not accept `start`). Actions that write
-    /// no task state leave the vm_state as it was.
+    /// (empty when the action does not accept `start`), at any
+    /// microversion: what a validator that does not know the request's
+    /// microversion must allow ([`Action::outcome_at`] narrows it to one).
+    /// Actions that write no task state leave the vm_state as it was.
     ///
     /// ```
     /// use nova_states::{Action, VmState};
@@ -177,6 +180,37 @@ impl Action {
             .get(start.index())
             .copied()
             .unwrap_or(VmStateSet::EMPTY)
+    }
+
+    /// The vm_states the action can end in when started from `start` by a
+    /// request at `version`: [`Action::outcome`] narrowed by the row's
+    /// microversion rule on its ends ([`Versions::ends`](crate::rules::Versions::ends),
+    /// evacuate from 2.95). The request's default, when it names no
+    /// microversion, is [`Microversion::MIN`].
+    ///
+    /// ```
+    /// use nova_states::{Action, Microversion, VmState};
+    /// let at = |minor| -> Vec<_> {
+    ///     Action::Evacuate.outcome_at(VmState::Active, Microversion::new(2, minor)).iter().collect()
+    /// };
+    /// assert_eq!(at(94), [VmState::Active]);
+    /// assert_eq!(at(95), [VmState::Stopped]);
+    /// // Every other start, and every other action, as at any microversion.
+    /// assert_eq!(
+    ///     Action::Evacuate.outcome_at(VmState::Stopped, Microversion::MIN),
+    ///     Action::Evacuate.outcome(VmState::Stopped)
+    /// );
+    /// ```
+    pub fn outcome_at(self, start: VmState, version: Microversion) -> VmStateSet {
+        let ends = self.outcome(start);
+        match self
+            .versions()
+            .ends
+            .and_then(|rule| rule.ends(start, version))
+        {
+            Some(at) => ends.intersection(at),
+            None => ends,
+        }
     }
 
     /// Whether the action, started from some vm_state, can be in flight at

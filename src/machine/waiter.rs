@@ -183,9 +183,6 @@ pub struct Waiter {
     capture: [Option<(TaskState, u8, Option<TaskState>)>; 3],
 }
 
-/// Evacuate's target_state stopped applies from 2.95 (evacuate.py:111-122).
-const EVACUATE_STOPS: Microversion = Microversion::new(2, 95);
-
 impl Waiter {
     /// A waiter for `action` started from `start`, at the API's default
     /// microversion (2.1, what Nova assumes when the request names none).
@@ -200,9 +197,10 @@ impl Waiter {
         Waiter::at(action, start, Microversion::MIN)
     }
 
-    /// A waiter for `action` started from `start` at `version`: evacuate
-    /// at 2.95 or later stops an active server at the end (its
-    /// target_state), so (active, null) is then a moment in its middle.
+    /// A waiter for `action` started from `start` at `version`, done at
+    /// [`Action::outcome_at`]: evacuate at 2.95 or later stops an active
+    /// server at the end (its target_state), so (active, null) is then a
+    /// moment in its middle.
     ///
     /// ```
     /// use nova_states::machine::{WaitProgress, Waiter};
@@ -212,15 +210,7 @@ impl Waiter {
     /// assert_eq!(w.observe(VmState::Stopped, None).progress, WaitProgress::Done);
     /// ```
     pub fn at(action: Action, start: VmState, version: Microversion) -> Waiter {
-        let mut ends = action.outcome(start);
-        if action == Action::Evacuate && start == VmState::Active {
-            let end = if version >= EVACUATE_STOPS {
-                VmState::Stopped
-            } else {
-                VmState::Active
-            };
-            ends = ends.intersection(VmStateSet::EMPTY.with(end));
-        }
+        let ends = action.outcome_at(start, version);
         let mut waiter = Waiter {
             action,
             start,

@@ -33,11 +33,14 @@ pub use compute::{
 pub use edge::{Branch, Edge, Guard};
 pub use outcome::{DiskCapture, Driver, EndVm, FailureEnd, FailurePhase, FailurePoint, Mechanism};
 pub use precondition::Precondition;
-pub use preflight::{status_query, MicroversionRule, StatusQuery, MICROVERSION_RULES};
 pub use preflight::{
-    Accepted, Facts, HostCheck, HostRule, HostStatus, LockRule, LockWording, MigrationStatus,
-    Policy, PolicyDefault, Reason, Refusal, RefusedBy, Request, Role, Server, UnknownName,
-    Versions,
+    shows_down_cells, status_query, MicroversionRule, StatusQuery, DOWN_CELL_DOCUMENTS,
+    MICROVERSION_RULES,
+};
+pub use preflight::{
+    Accepted, EndsRule, Facts, HostCheck, HostRule, HostStatus, LockRule, LockWording,
+    MigrationStatus, Policy, PolicyDefault, Reason, Refusal, RefusedBy, Request, Role, Server,
+    UnknownName, Versions,
 };
 pub use projection::{
     default_status, explicit_status, status, status_from_raw, ListFilter, Preimage,

@@ -1,4 +1,4 @@
-//! Replays the committed fuzz seeds (fuzz/seeds/<target>/) of all three
+//! Replays the committed fuzz seeds (fuzz/seeds/<target>/) of the
 //! targets through the fuzz targets' bodies (tests/support/fuzz_*.rs) on
 //! stable, so that every seed, and every crash turned into a seed, is
 //! checked by `cargo test`.
@@ -59,6 +59,76 @@ fn every_parse_seed_round_trips() {
         let result = std::panic::catch_unwind(|| fuzz_parse::parse(&bytes));
         assert!(result.is_ok(), "{} broke a parser property", path.display());
     }
+}
+
+/// The `fake` seeds: a correct fake driven by each seed's legal walk passes
+/// the model checker at every step (tests/support/fuzz_fake.rs). Together
+/// the seeds take every kind of step: requests accepted and refused,
+/// failures, power syncs, compute restarts, a reset-state.
+#[cfg(feature = "arbitrary")]
+#[test]
+#[cfg_attr(miri, ignore)] // the checker closes over every state: slow under miri
+fn every_fake_seed_passes_the_model_checker() {
+    use crate::support::fuzz_fake;
+
+    let files = seeds("fake");
+    assert!(files.len() >= 8, "{} fake seeds", files.len());
+    let mut kinds = [false; 5];
+    for (path, bytes) in files {
+        // What `fuzz_fake::fake` does, keeping the walk to look at.
+        let walk = fuzz_fake::walk(&bytes);
+        let result = std::panic::catch_unwind(|| fuzz_fake::check_walk(&walk));
+        let seen = result.unwrap_or_else(|_| panic!("{} diverged", path.display()));
+        assert!(seen >= walk.steps.len(), "{}", path.display());
+        for event in walk.events() {
+            let kind = match event {
+                Event::Accept(_) => 0,
+                Event::Fail { .. } | Event::ComputeRestartFails(_) => 1,
+                Event::PowerObserved(_) => 2,
+                Event::ComputeRestart(_) => 3,
+                Event::ResetState(_) => 4,
+                Event::Write { .. } => continue,
+            };
+            kinds[kind] = true;
+        }
+    }
+    assert_eq!(
+        kinds, [true; 5],
+        "accept, failure, power sync, restart, reset"
+    );
+}
+
+/// The `fake` body is not vacuous: a fake that reports a state Nova cannot
+/// reach without a request (a build request rescued) fails it.
+#[cfg(feature = "arbitrary")]
+#[test]
+fn the_fake_body_catches_a_wrong_fake() {
+    use nova_states::harness::fuzzing::LegalWalk;
+
+    use crate::support::fuzz_fake;
+
+    let event = Event::PowerObserved(PowerState::Running);
+    let rescued = ServerState {
+        vm: VmState::Rescued,
+        task: None,
+        power: PowerState::Running,
+    };
+    let wrong = LegalWalk {
+        steps: vec![(event, rescued)],
+    };
+    let result = std::panic::catch_unwind(|| fuzz_fake::check_walk(&wrong));
+    assert!(
+        result.is_err(),
+        "the checker let a build request be rescued"
+    );
+    // The same event with the state the relation gives passes.
+    let after = apply(ServerState::BUILD_REQUEST, event).unwrap();
+    let right = LegalWalk {
+        steps: vec![(event, after)],
+    };
+    assert!(fuzz_fake::check_walk(&right) >= 1);
+    // The fuzz target's entry point, on a short input.
+    fuzz_fake::fake(&[0, 1, 2, 3]);
 }
 
 /// The inverse of the `events` decoder: the bytes that make it apply

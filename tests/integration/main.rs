@@ -20,6 +20,8 @@
 //! - [`failures`]: one named test per action and failure point, each with
 //!   the Nova line that decides it.
 //! - [`documents`]: reading real server documents (tests/data/corpus).
+//! - [`notifications`]: Nova's versioned notifications (tests/data/notifications),
+//!   the table to the model's actions, the simulator's notifications.
 //! - [`trace`]: the trajectory validator and the capture tracker.
 //! - [`waiter`]: the waiter, proved over every path of every action.
 //! - [`bad_inputs`]: the catalogue of bad inputs, each with its exact
@@ -42,6 +44,7 @@ mod failures;
 mod fake;
 mod fuzz_replay;
 mod fuzzing;
+mod notifications;
 mod preflight;
 mod projection;
 mod relation;

@@ -348,7 +348,177 @@ fn v2_6_consoles_move_to_remote_consoles() {
     assert_eq!(refused_by(&at(r, 6)), Some((404, RefusedBy::NotFound)));
     let mks = req(Action::GetMksConsole, VmState::Active);
     assert_eq!(refused_by(&at(mks, 5)), Some((404, RefusedBy::NotFound)));
-    assert!(at(mks, 6).preflight().is_ok());
+    // Routed from 2.6, but the body's schema takes protocol mks from 2.8.
+    assert_eq!(
+        refused_by(&at(mks, 6)),
+        Some((400, RefusedBy::Microversion))
+    );
+}
+
+/// nova/api/openstack/compute/schemas/remote_consoles.py:82-113: the
+/// create_v26 schema (2.6-2.7) has no `mks` protocol; create_v28 adds it.
+/// The schema answers before the lookup and the state check.
+#[test]
+fn v2_8_mks_consoles() {
+    let mks = req(Action::GetMksConsole, VmState::Active);
+    let refused = at(mks, 7).preflight().unwrap_err();
+    assert_eq!((refused.status, refused.by), (400, RefusedBy::Microversion));
+    assert_eq!(
+        refused.message("u").to_string(),
+        "Invalid input for field/attribute protocol. Value: mks. \
+         'mks' is not one of ['vnc', 'spice', 'serial', 'rdp']"
+    );
+    assert!(at(mks, 8).preflight().is_ok());
+    // Before the lookup: a deleted server gets the 400 at 2.7, the 404 at 2.8.
+    let gone = req(Action::GetMksConsole, VmState::Deleted);
+    assert_eq!(
+        refused_by(&at(gone, 7)),
+        Some((400, RefusedBy::Microversion))
+    );
+    assert_eq!(refused_by(&at(gone, 8)), Some((404, RefusedBy::NotFound)));
+    // The other protocols are not concerned.
+    let vnc = req(Action::GetVncConsole, VmState::Active);
+    assert!(at(vnc, 5).preflight().is_ok());
+}
+
+/// servers.py:216-226: an unknown `?status=` is an empty list before 2.38,
+/// 400 from 2.38; a known one filters at both.
+#[test]
+fn v2_38_invalid_status_query() {
+    use nova_states::rules::{status_query, StatusQuery};
+    assert_eq!(
+        status_query("NOPE", Microversion::new(2, 37)),
+        StatusQuery::EmptyList
+    );
+    assert_eq!(
+        status_query("NOPE", Microversion::new(2, 38)),
+        StatusQuery::BadRequest
+    );
+    for minor in [37, 38] {
+        assert_eq!(
+            status_query("SHUTOFF", Microversion::new(2, minor)),
+            StatusQuery::Filters(nova_states::ServerStatus::Shutoff)
+        );
+    }
+}
+
+/// servers.py:168-169, 500-506: Nova shows a server in a down cell
+/// (status UNKNOWN, no states) only from 2.69. The document Nova's own
+/// sample gives (tests/data/corpus) is an error read at 2.68 and a down-cell
+/// server at 2.69; an action on it is 500 at both (the lookup of an action
+/// never passes cell_down_support, compute/api.py:3007-3012).
+#[test]
+fn v2_69_down_cell_documents() {
+    use nova_states::read::Shape;
+    use nova_states::{Inconsistency, ServerDocument};
+    let text = crate::support::corpus_file("nova-v2.69-server-get-down-cell.json");
+    let doc: ServerDocument = serde_json::from_str(&text).unwrap();
+    let (v68, v69) = (Microversion::new(2, 68), Microversion::new(2, 69));
+    let before = Err(Inconsistency::DownCellBefore269 { microversion: v68 });
+    assert_eq!(doc.assess_at(v68).map(|a| a.shape), before);
+    assert_eq!(doc.server_at(v68), before.map(|_: Shape| None));
+    let err = doc.server_at(v68).unwrap_err().to_string();
+    assert!(
+        err.contains("microversion 2.68") && err.contains("2.69"),
+        "{err}"
+    );
+    assert_eq!(doc.assess_at(v69).map(|a| a.shape), Ok(Shape::DownCell));
+    let server = doc.server_at(v69).unwrap().unwrap();
+    assert_eq!(server.vm_state, None);
+    for minor in [68, 69] {
+        let mut r = req(Action::Stop, VmState::Active);
+        r.server = server;
+        assert_eq!(refused_by(&at(r, minor)), Some((500, RefusedBy::Cell)));
+    }
+    // A document with its states is read the same at every microversion.
+    let full = crate::support::corpus_file("nova-v2.1-server-get.json");
+    let full: ServerDocument = serde_json::from_str(&full).unwrap();
+    assert_eq!(full.server_at(v68), Ok(full.server()));
+    assert_eq!(full.assess_at(Microversion::MIN), full.assess());
+}
+
+/// evacuate.py:111-122, manager.py:4077-4086, 4253-4257: from 2.95 an
+/// evacuated active server ends stopped; before, active. Stopped and error
+/// starts are not concerned. The request is accepted at both.
+#[test]
+fn v2_95_evacuate_ends_stopped() {
+    use nova_states::machine::{WaitProgress, Waiter};
+    let (v94, v95) = (Microversion::new(2, 94), Microversion::new(2, 95));
+    let ends = |start, v| {
+        Action::Evacuate
+            .outcome_at(start, v)
+            .iter()
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ends(VmState::Active, v94), [VmState::Active]);
+    assert_eq!(ends(VmState::Active, v95), [VmState::Stopped]);
+    // Without a microversion, every microversion's ends.
+    let any: Vec<_> = Action::Evacuate.outcome(VmState::Active).iter().collect();
+    assert_eq!(any, [VmState::Active, VmState::Stopped]);
+    for start in [VmState::Stopped, VmState::Error] {
+        assert_eq!(ends(start, v94), ends(start, v95), "{start}");
+        assert_eq!(
+            Action::Evacuate.outcome_at(start, v95),
+            Action::Evacuate.outcome(start)
+        );
+    }
+    // No other action's ends depend on the microversion.
+    for action in Action::ALL {
+        for start in VmState::ALL {
+            if action != Action::Evacuate {
+                assert_eq!(
+                    action.outcome_at(start, Microversion::MIN),
+                    action.outcome(start),
+                    "{action} {start}"
+                );
+            }
+        }
+    }
+    // The waiter ends where outcome_at says.
+    for (v, end, middle) in [
+        (v94, VmState::Active, None),
+        (v95, VmState::Stopped, Some(VmState::Active)),
+    ] {
+        let mut w = Waiter::at(Action::Evacuate, VmState::Active, v);
+        if let Some(vm) = middle {
+            assert_eq!(w.observe(vm, None).progress, WaitProgress::InProgress);
+        }
+        assert_eq!(w.observe(end, None).progress, WaitProgress::Done, "{v}");
+    }
+    let r = req(Action::Evacuate, VmState::Active);
+    let mut admin = r;
+    admin.caller = Role::Admin;
+    assert!(at(admin, 94).preflight().is_ok() && at(admin, 95).preflight().is_ok());
+}
+
+/// Issue #15 item 4: every microversion rule that changes which requests
+/// are accepted has a test here named after its version (`v2_<minor>`),
+/// at the version before and at the version. The rules about which fields
+/// a document shows (2.9 locked, 2.16 host_status, 2.73 locked_reason)
+/// change no answer.
+#[test]
+fn every_microversion_rule_has_its_test() {
+    let source = include_str!("preflight.rs");
+    let tests: Vec<&str> = source
+        .lines()
+        .filter_map(|l| l.strip_prefix("fn v2_"))
+        .collect();
+    for rule in nova_states::rules::MICROVERSION_RULES {
+        let minor = rule.version.minor;
+        if [9, 16, 73].contains(&minor) {
+            assert!(rule.actions.is_empty() && rule.change.starts_with("documents show"));
+            continue;
+        }
+        let name = format!("{minor}_");
+        let named = format!("_v2_{minor}_");
+        assert!(
+            tests
+                .iter()
+                .any(|t| t.starts_with(&name) || t.contains(&named)),
+            "no test v2_{minor}_... for the rule {:?}",
+            rule.change
+        );
+    }
 }
 
 #[test]

@@ -6,10 +6,7 @@
 use nova_states::machine::{WaitAnswer, WaitProgress, WaitReason, Waiter};
 use nova_states::{Action, Microversion, Pair, TaskState, VmState};
 
-use crate::support::wait_paths::{paths, starts, versions, End, Path};
-
-/// The longest path walked.
-const MAX: usize = 9;
+use crate::support::wait_paths::{paths, starts, versions, End, Path, MAX_PAIRS as MAX};
 
 /// Checks one sub-sequence (`mask` picks the pairs) of `path`.
 fn check(waiter: Waiter, path: &Path, mask: u32) -> Result<(), String> {

@@ -12,6 +12,8 @@ use std::path::PathBuf;
 use nova_states::{Observation, PowerState, ServerState, TaskState, VmState};
 
 pub mod fuzz_events;
+#[cfg(feature = "arbitrary")]
+pub mod fuzz_fake;
 pub mod fuzz_parse;
 pub mod fuzz_trace;
 pub mod oracle;

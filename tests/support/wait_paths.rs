@@ -1,11 +1,17 @@
 //! Every path an action takes through the relation from its first write,
 //! built from the row itself (edges, failure rows), the compute restart's
-//! recovery and a concurrent delete: what the waiter's tests feed it.
+//! recovery and a concurrent delete: what the waiter's tests feed it, and
+//! what the clients' wait loops are run against for docs/waiting.md (the
+//! generator in `xtask/src/waiting.rs` includes this very file, so both walk
+//! the same paths).
 
 #![allow(dead_code)]
 
 use nova_states::rules::{restart_decision, restart_failure, Branch, FailurePoint};
 use nova_states::{Action, Microversion, Pair, PowerState, ServerState, TaskState, VmState};
+
+/// The longest path walked, in pairs (the exhaustive test and the page).
+pub const MAX_PAIRS: usize = 9;
 
 /// How a path ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

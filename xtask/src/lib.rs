@@ -12,8 +12,10 @@ use nova_states::Action;
 use nova_states_cli::render::docs::{self, DiagramFormat};
 use nova_states_cli::render::{matrix, model, preflight};
 
+pub mod clients;
 pub mod distance;
 pub mod reach;
+pub mod waiting;
 
 /// One generated file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -34,6 +36,8 @@ pub enum Generated {
     Matrix,
     /// `docs/preflight.md`.
     Preflight,
+    /// `docs/waiting.md`.
+    Waiting,
     /// `docs/diagrams/overview.{md,dot}`.
     Overview(DiagramFormat),
     /// `docs/diagrams/<action>.{md,dot}`, for actions that write task states.
@@ -52,6 +56,7 @@ impl Generated {
             Generated::Actions,
             Generated::Matrix,
             Generated::Preflight,
+            Generated::Waiting,
             Generated::Overview(DiagramFormat::Mermaid),
             Generated::Overview(DiagramFormat::Dot),
         ];
@@ -82,6 +87,7 @@ impl Generated {
             Generated::Actions => "docs/actions.md".into(),
             Generated::Matrix => "docs/matrix.md".into(),
             Generated::Preflight => "docs/preflight.md".into(),
+            Generated::Waiting => "docs/waiting.md".into(),
             Generated::Overview(f) => format!("docs/diagrams/overview.{}", ext(f)),
             Generated::ActionDiagram(a, f) => format!("docs/diagrams/{}.{}", a, ext(f)),
         }
@@ -103,6 +109,7 @@ impl Generated {
             Generated::Actions => docs::actions_md(&mut out),
             Generated::Matrix => matrix::matrix_md(&mut out),
             Generated::Preflight => preflight::preflight_md(&mut out),
+            Generated::Waiting => waiting::waiting_md(&mut out),
             Generated::Overview(DiagramFormat::Mermaid) => mermaid_page(
                 &mut out,
                 "Overview: how actions move a server between vm_states",

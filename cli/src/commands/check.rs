@@ -39,7 +39,16 @@ pub(crate) fn cmd_check(args: CheckArgs, out: &mut Out) -> Result<u8, Fail> {
     } else {
         let (input, source) = open(args.file.as_ref())?;
         let document = nova_states_cli::input::read_one(input, &source)?;
-        let server = document.doc.server().ok_or_else(|| {
+        // A down-cell document at a microversion named before 2.69 is not
+        // one Nova wrote.
+        let server = match args.microversion {
+            Some(_) => document
+                .doc
+                .server_at(microversion)
+                .map_err(|e| unreadable(format!("{source}: {e}")))?,
+            None => document.doc.server(),
+        };
+        let server = server.ok_or_else(|| {
             unreadable(format!(
                 "{source}: the document does not tell the server's vm_state \
                  (no states, or several vm_states fit)"

@@ -42,6 +42,7 @@ pub(crate) fn cmd_explain(args: ExplainArgs, out: &mut Out) -> Result<u8, Fail> 
                 doc,
                 updated: None,
                 id: None,
+                notice: None,
             }],
             list: false,
         }

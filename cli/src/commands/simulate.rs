@@ -1,4 +1,5 @@
-//! `nova-states simulate`: a seeded fake Nova, one server body per write.
+//! `nova-states simulate`: a seeded fake Nova, one server body per write
+//! (or, with `--notifications`, the notifications Nova would send).
 
 use crate::*;
 
@@ -10,6 +11,11 @@ pub(crate) fn cmd_simulate(args: SimulateArgs, out: &mut Out) -> Result<u8, Fail
             "--failures {} is not a rate between 0 and 1",
             args.failures
         )));
+    }
+    if args.notifications && args.poll_every != 1 {
+        return Err(unreadable(
+            "--poll-every thins server bodies; --notifications prints every notification",
+        ));
     }
     if args.servers == 0 || args.poll_every == 0 {
         return Err(unreadable("--servers and --poll-every must be at least 1"));
@@ -28,6 +34,15 @@ pub(crate) fn cmd_simulate(args: SimulateArgs, out: &mut Out) -> Result<u8, Fail
     let mut sim = Simulator::new(args.seed, config, fleet);
     for _ in 0..args.steps {
         let Some(w) = sim.step() else { break };
+        if args.notifications {
+            let Some(server) = sim.servers().get(w.server) else {
+                continue;
+            };
+            for notice in w.notifications(server.id).into_iter().flatten() {
+                writeln!(out, "{}", json!(notice))?;
+            }
+            continue;
+        }
         let Some(count) = written.get_mut(w.server) else {
             continue;
         };

@@ -365,6 +365,22 @@ fn action_section(out: &mut dyn Write, a: Action) -> fmt::Result {
             " | no |\n"
         })?;
     }
+    if let Some(rule) = a.versions().ends {
+        write!(
+            out,
+            "\nBy microversion (`Action::outcome_at`): started from "
+        )?;
+        list(out, rule.starts, VmState::as_str)?;
+        write!(out, ", it ends in ")?;
+        list(out, rule.before, VmState::as_str)?;
+        write!(out, " before {}, in ", rule.since)?;
+        list(out, rule.after, VmState::as_str)?;
+        writeln!(
+            out,
+            " from {} on; the table holds every microversion's ends (`{}`).",
+            rule.since, rule.source
+        )?;
+    }
     failure_table(out, a)?;
     for driver in Driver::ALL {
         if let Some(c) = a.disk_capture(driver) {

@@ -12,6 +12,7 @@ use super::docs::md_header;
 /// the module docs of `nova_states::rules::preflight`).
 const ORDER: &[(&str, &str, &str)] = &[
     ("routing", "404, no message of Nova's (`The resource could not be found.`): the method is not routed at this microversion (`Action::versions`)", "nova/api/openstack/wsgi.py:663-667, 725-726"),
+    ("request body schema", "400 `Invalid input for field/attribute ...`: the schema of the request's microversion refuses the body (a remote console of protocol mks before 2.8)", "nova/api/openstack/compute/remote_consoles.py:147-148; nova/api/openstack/compute/schemas/remote_consoles.py:82-113; nova/api/validation/validators.py:292-317"),
     ("policy before lookup", "403, for the assisted volume snapshots only", "nova/api/openstack/compute/assisted_volume_snapshots.py:44"),
     ("lookup", "404 `Instance {id} could not be found.` for a deleted server (read_deleted=\"no\"); 500 for a server in a down cell", "nova/api/openstack/common.py:463-471; nova/db/main/api.py:1405-1411; nova/compute/api.py:3007-3012"),
     ("policy", "403 `Policy doesn't allow {rule} to be performed.`", "nova/exception.py:208-209; nova/policy.py:180-181; e.g. nova/api/openstack/compute/servers.py:1563-1566"),

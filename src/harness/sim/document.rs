@@ -47,31 +47,9 @@ impl fmt::Display for Timestamp {
     }
 }
 
-/// A server id shown as a UUID (8-4-4-4-12 hex digits).
-///
-/// # Examples
-///
-/// ```
-/// use nova_states::harness::sim::Uuid;
-/// assert_eq!(Uuid(1).to_string(), "00000000-0000-0000-0000-000000000001");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Uuid(pub u128);
-
-impl fmt::Display for Uuid {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let v = self.0;
-        write!(
-            f,
-            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-            (v >> 96) & 0xffff_ffff,
-            (v >> 80) & 0xffff,
-            (v >> 64) & 0xffff,
-            (v >> 48) & 0xffff,
-            v & 0xffff_ffff_ffff
-        )
-    }
-}
+/// A server id shown as a UUID: the same type as a notification's
+/// `uuid` ([`crate::read::Uuid`]).
+pub use crate::read::Uuid;
 
 /// The state part of the server document a `GET /servers/{id}` returns
 /// after a write (the body inside `{"server": ...}`): `id`, `status`, the

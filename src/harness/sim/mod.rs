@@ -14,7 +14,9 @@
 //! owns (an array, or a `Vec` with `std`). [`Write::document`] is the
 //! server document a `GET /servers/{id}` returns after the write; with
 //! the `serde` feature it serializes as Nova's body (`nova-states
-//! simulate` prints it).
+//! simulate` prints it). [`Write::notifications`] are the versioned
+//! notifications Nova would send for it ([`Notice`]; `nova-states simulate
+//! --notifications` prints them).
 //!
 //! How a run is followed: an accepted action becomes a [`Run`] (the action
 //! and the vm_state it started from), and only that run's writes and
@@ -57,9 +59,11 @@ use crate::wire::power::PowerState;
 use crate::wire::vm::VmState;
 
 mod document;
+mod notification;
 mod rng;
 
 pub use document::{Document, Timestamp, Uuid};
+pub use notification::Notice;
 pub use rng::SplitMix64;
 
 /// How often each kind of event happens, in parts per million.

@@ -45,9 +45,10 @@
 //! then projects it as Nova's `status_from_state` does names it does not
 //! know ([`status_from_raw`](crate::rules::status_from_raw)).
 
-use crate::rules::preflight::{HostStatus, Server};
+use crate::rules::preflight::{shows_down_cells, HostStatus, Server, DOWN_CELL_DOCUMENTS};
 use crate::rules::projection::{default_status, status};
 use crate::wire::error::{Found, ParseError};
+use crate::wire::microversion::Microversion;
 use crate::wire::power::PowerState;
 use crate::wire::set::{StatusSet, VmStateSet};
 use crate::wire::status::ServerStatus;
@@ -154,6 +155,25 @@ pub enum Inconsistency {
         status: ServerStatus,
         /// The reported task_state.
         task_state: Option<TaskState>,
+    },
+    /// A down-cell document ([`Shape::DownCell`]) read at a microversion
+    /// before 2.69 ([`DOWN_CELL_DOCUMENTS`]): Nova shows none then (the
+    /// lists leave the server out, `GET /servers/{id}` answers 500).
+    ///
+    /// ```
+    /// use nova_states::{Inconsistency, Microversion};
+    /// let e = Inconsistency::DownCellBefore269 { microversion: Microversion::new(2, 68) };
+    /// assert!(e.to_string().starts_with("a down-cell document (status UNKNOWN, no states) at microversion 2.68"));
+    /// ```
+    #[error(
+        "a down-cell document (status UNKNOWN, no states) at microversion {microversion}: \
+         Nova shows one only from {}; before, it leaves the server out of lists and \
+         answers 500 for it (servers.py:168-169, 500-506; compute/api.py:3007-3012)",
+        DOWN_CELL_DOCUMENTS
+    )]
+    DownCellBefore269 {
+        /// The microversion the document was read at.
+        microversion: Microversion,
     },
 }
 
@@ -322,6 +342,36 @@ impl ServerDocument {
         })
     }
 
+    /// [`ServerDocument::server`] for a document read at a known
+    /// microversion: a down-cell document (no vm_state, status `UNKNOWN`)
+    /// before 2.69 is an error naming the version; from 2.69 it is a server
+    /// in a down cell (`vm_state` `None`, which the pre-flight answers
+    /// with 500).
+    ///
+    /// # Errors
+    ///
+    /// [`Inconsistency::DownCellBefore269`].
+    ///
+    /// ```
+    /// use nova_states::{Inconsistency, Microversion, Reported, ServerDocument, ServerStatus};
+    /// let down = ServerDocument { status: Reported::Value(ServerStatus::Unknown), ..ServerDocument::EMPTY };
+    /// let server = down.server_at(Microversion::new(2, 69)).unwrap().unwrap();
+    /// assert_eq!(server.vm_state, None);
+    /// assert_eq!(
+    ///     down.server_at(Microversion::new(2, 68)),
+    ///     Err(Inconsistency::DownCellBefore269 { microversion: Microversion::new(2, 68) })
+    /// );
+    /// ```
+    pub fn server_at(&self, microversion: Microversion) -> Result<Option<Server>, Inconsistency> {
+        let server = self.server();
+        match server {
+            Some(Server { vm_state: None, .. }) if !shows_down_cells(microversion) => {
+                Err(Inconsistency::DownCellBefore269 { microversion })
+            }
+            _ => Ok(server),
+        }
+    }
+
     /// Whether a name this model does not know was read (leniently).
     ///
     /// ```
@@ -487,6 +537,32 @@ impl ServerDocument {
             deleted_row,
             unknown_names,
         })
+    }
+
+    /// [`ServerDocument::assess`] for a document read at a known
+    /// microversion: the down-cell shape ([`Shape::DownCell`]) exists only
+    /// from 2.69 ([`DOWN_CELL_DOCUMENTS`]).
+    ///
+    /// # Errors
+    ///
+    /// What [`ServerDocument::assess`] finds, and
+    /// [`Inconsistency::DownCellBefore269`].
+    ///
+    /// ```
+    /// use nova_states::read::Shape;
+    /// use nova_states::{Inconsistency, Microversion, Reported, ServerDocument, ServerStatus};
+    /// let down = ServerDocument { status: Reported::Value(ServerStatus::Unknown), ..ServerDocument::EMPTY };
+    /// assert_eq!(down.assess_at(Microversion::new(2, 69))?.shape, Shape::DownCell);
+    /// let err = down.assess_at(Microversion::new(2, 68)).unwrap_err();
+    /// assert!(err.to_string().contains("at microversion 2.68"));
+    /// # Ok::<(), Inconsistency>(())
+    /// ```
+    pub fn assess_at(&self, microversion: Microversion) -> Result<Assessment, Inconsistency> {
+        let seen = self.assess()?;
+        if seen.shape == Shape::DownCell && !shows_down_cells(microversion) {
+            return Err(Inconsistency::DownCellBefore269 { microversion });
+        }
+        Ok(seen)
     }
 
     /// Whether Nova could have produced this document.

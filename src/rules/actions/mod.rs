@@ -38,10 +38,11 @@ mod prelude {
     };
     pub(super) use crate::rules::precondition::{any_vm, pre, Precondition};
     pub(super) use crate::rules::preflight::{
-        host, locked, policy, since, unlocked, until, HostCheck, LockWording, Policy,
-        PolicyDefault, EVERY_VERSION, NO_HOST_CHECK,
+        host, locked, policy, since, unlocked, until, EndsRule, HostCheck, LockWording, Policy,
+        PolicyDefault, Versions, EVERY_VERSION, NO_HOST_CHECK,
     };
     pub(super) use crate::rules::spec::ActionSpec;
+    pub(super) use crate::wire::microversion::Microversion;
     pub(super) use crate::wire::power::PowerState as P;
     pub(super) use crate::wire::set::{TaskFilter, TaskFilter as TF, VmStateSet};
     pub(super) use crate::wire::task::{TaskState, TaskState as T};

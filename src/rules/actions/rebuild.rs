@@ -335,7 +335,22 @@ pub(crate) const EVACUATE: ActionSpec = ActionSpec {
         PolicyDefault::Admin,
         "nova/policies/evacuate.py:26-27",
     ),
-    versions: EVERY_VERSION,
+    versions: Versions {
+        // From 2.95 the controller passes target_state stopped
+        // (evacuate.py:111-122); the compute makes it the state to restore
+        // unless the server is in error (manager.py:4077-4086), and a
+        // stopped one is powered off at the end (manager.py:4253-4257).
+        // Before, an active server ends active (a stopped one stays
+        // stopped, an errored one ends active: not version-dependent).
+        ends: Some(EndsRule {
+            since: Microversion::new(2, 95),
+            starts: VmStateSet::from_slice(&[V::Active]),
+            before: VmStateSet::from_slice(&[V::Active]),
+            after: VmStateSet::from_slice(&[V::Stopped]),
+            source: "nova/api/openstack/compute/evacuate.py:111-122; nova/compute/manager.py:4077-4086, 4253-4257",
+        }),
+        ..EVERY_VERSION
+    },
     // nova/api/openstack/compute/evacuate.py:80-91, no @wsgi.response: 200, nova/api/openstack/wsgi.py:283
     accepted: 200,
 };

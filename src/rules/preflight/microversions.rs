@@ -44,6 +44,8 @@ pub const MICROVERSION_RULES: &[MicroversionRule] = &[
     rule(6, &[Action::GetVncConsole, Action::GetSpiceConsole, Action::GetSerialConsole],
         "the os-get*Console server actions are retired (404); consoles, and MKS (from 2.8), are POST /servers/{id}/remote-consoles",
         "nova/api/openstack/compute/remote_consoles.py:41, 73, 114, 145-148"),
+    rule(8, &[Action::GetMksConsole], "a remote console of protocol `mks` (type `webmks`): 400 before, the request body's schema refusing the protocol",
+        "nova/api/openstack/compute/rest_api_version_history.rst:100-103; remote_consoles.py:147-148; schemas/remote_consoles.py:82-113"),
     rule(9, &[], "documents show `locked`",
         "nova/api/openstack/compute/rest_api_version_history.rst:105-110; views/servers.py:410-411"),
     rule(16, &[], "documents show `host_status` (admins by default)",
@@ -62,7 +64,7 @@ pub const MICROVERSION_RULES: &[MicroversionRule] = &[
         "nova/api/openstack/compute/rest_api_version_history.rst:474-482; servers.py:216-226"),
     rule(65, &[Action::LiveMigrateAbort], "abort also accepts a queued or preparing migration (400 before)",
         "nova/api/openstack/compute/rest_api_version_history.rst:872-875; server_migrations.py:204; nova/compute/api.py:5682-5695"),
-    rule(69, &[], "GET /servers and /servers/{id} show a server in a down cell as a minimal document (status UNKNOWN, no states); actions on it still cannot load it: 500",
+    rule(69, &[], "GET /servers and /servers/{id} show a server in a down cell as a minimal document (status UNKNOWN, no states); actions on it still cannot load it: 500 (at every microversion). A down-cell document read before 2.69 is an error (`ServerDocument::assess_at`, `server_at`)",
         "nova/api/openstack/compute/rest_api_version_history.rst:901-913; servers.py:168-169, 500-506; nova/compute/api.py:2976-3012"),
     rule(73, &[], "documents show `locked_reason`",
         "nova/api/openstack/compute/rest_api_version_history.rst:966-974; views/servers.py:450-452"),
@@ -74,9 +76,38 @@ pub const MICROVERSION_RULES: &[MicroversionRule] = &[
         "nova/api/openstack/compute/rest_api_version_history.rst:1208-1213; shelve.py:119-127; nova/compute/api.py:4743-4744, 4757-4762"),
     rule(93, &[Action::Rebuild], "rebuild of a volume-backed server with a new image (400 before)",
         "nova/api/openstack/compute/rest_api_version_history.rst:1225-1230; servers.py:1324-1325; nova/compute/api.py:3744-3779"),
-    rule(95, &[Action::Evacuate], "an evacuated server ends stopped, whatever it was (before: active stays active, stopped stays stopped); not yet in the outcomes of this model, which are the pre-2.95 ones",
-        "nova/api/openstack/compute/rest_api_version_history.rst:1243-1249; evacuate.py:112-124"),
+    rule(95, &[Action::Evacuate], "an evacuated active or stopped server ends stopped (before: active stays active, stopped stays stopped; one in error ends active either way): `Action::outcome_at`, `Waiter::at`",
+        "nova/api/openstack/compute/rest_api_version_history.rst:1243-1249; evacuate.py:111-122; nova/compute/manager.py:4077-4086, 4253-4257"),
 ];
+
+/// The first microversion at which Nova shows a server in a down cell, as
+/// a minimal document (status `UNKNOWN`, no vm_state or task_state):
+/// `GET /servers/{id}` and the lists pass `cell_down_support` only from
+/// 2.69 (nova/api/openstack/compute/servers.py:168-169, 500-506). Before,
+/// the lists leave such a server out and `GET /servers/{id}` answers 500
+/// (nova/compute/api.py:3007-3012), so a down-cell document read at an
+/// earlier microversion is not one Nova wrote.
+///
+/// ```
+/// use nova_states::rules::{shows_down_cells, DOWN_CELL_DOCUMENTS};
+/// use nova_states::Microversion;
+/// assert_eq!(DOWN_CELL_DOCUMENTS, Microversion::new(2, 69));
+/// assert!(!shows_down_cells(Microversion::new(2, 68)));
+/// assert!(shows_down_cells(Microversion::new(2, 69)));
+/// ```
+pub const DOWN_CELL_DOCUMENTS: Microversion = Microversion::new(2, 69);
+
+/// Whether Nova shows down-cell documents at `microversion`
+/// ([`DOWN_CELL_DOCUMENTS`]).
+///
+/// ```
+/// use nova_states::rules::shows_down_cells;
+/// use nova_states::Microversion;
+/// assert!(shows_down_cells(Microversion::LATEST) && !shows_down_cells(Microversion::MIN));
+/// ```
+pub const fn shows_down_cells(microversion: Microversion) -> bool {
+    microversion.at_least(DOWN_CELL_DOCUMENTS)
+}
 
 /// What `GET /servers?status=<text>` does with a status value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -8,6 +8,10 @@
 //!    request's microversion is a bare 404 (`@wsgi.api_version`,
 //!    nova/api/openstack/wsgi.py:725-726, turned into HTTPNotFound at
 //!    wsgi.py:663-667).
+//!    The request body's schema is checked next, per microversion
+//!    (`@validation.schema`): a remote console of protocol `mks` before
+//!    2.8 is 400 (nova/api/openstack/compute/remote_consoles.py:147-148,
+//!    schemas/remote_consoles.py:82-113).
 //! 2. **Policy before lookup**, for the assisted volume snapshots only
 //!    (assisted_volume_snapshots.py:44): 403.
 //! 3. **Lookup.** `common.get_instance` (nova/api/openstack/common.py:463-471)
@@ -40,6 +44,7 @@ use crate::rules::rejection::Rejection;
 use crate::wire::action::Action;
 use crate::wire::microversion::Microversion;
 use crate::wire::power::PowerState;
+use crate::wire::set::VmStateSet;
 use crate::wire::task::TaskState;
 use crate::wire::vm::VmState;
 
@@ -47,10 +52,14 @@ mod microversions;
 mod row;
 mod server;
 
-pub use microversions::{status_query, MicroversionRule, StatusQuery, MICROVERSION_RULES};
+pub use microversions::{
+    shows_down_cells, status_query, MicroversionRule, StatusQuery, DOWN_CELL_DOCUMENTS,
+    MICROVERSION_RULES,
+};
 pub(crate) use row::{host, locked, policy, since, unlocked, until, EVERY_VERSION, NO_HOST_CHECK};
 pub use row::{
-    HostCheck, HostRule, LockRule, LockWording, Policy, PolicyDefault, Role, UnknownName, Versions,
+    EndsRule, HostCheck, HostRule, LockRule, LockWording, Policy, PolicyDefault, Role, UnknownName,
+    Versions,
 };
 pub use server::{HostStatus, MigrationStatus, Server};
 
@@ -168,6 +177,9 @@ impl RefusedBy {
 pub enum Reason {
     /// webob's HTTPNotFound without explanation (wsgi.py:663-667).
     NotRouted,
+    /// The request body's schema refuses `protocol` `mks` before 2.8
+    /// (schemas/remote_consoles.py:82-113; validators.py:292-317).
+    MksBefore28,
     /// `InstanceNotFound` (exception.py:1455-1456, common.py:470-471).
     InstanceNotFound,
     /// The cell does not answer (api.py:3007-3012), and `expected_errors`
@@ -241,6 +253,10 @@ impl fmt::Display for Message<'_> {
         let word = r.action.conflict_action().unwrap_or(r.action.as_str());
         match r.reason {
             Reason::NotRouted => f.write_str("The resource could not be found."),
+            Reason::MksBefore28 => f.write_str(
+                "Invalid input for field/attribute protocol. Value: mks. \
+                 'mks' is not one of ['vnc', 'spice', 'serial', 'rdp']",
+            ),
             Reason::InstanceNotFound => write!(f, "Instance {id} could not be found."),
             Reason::CellDown => f.write_str(
                 "Unexpected API Error. Please contact the administrator\n\
@@ -391,6 +407,16 @@ impl Request {
                 RefusedBy::NotFound,
                 Reason::NotRouted,
                 "nova/api/openstack/wsgi.py:663-667, 725-726",
+            ));
+        }
+        // 1b. The request body's schema, per microversion, before the
+        // method runs: protocol mks only from 2.8.
+        if matches!(action, Action::GetMksConsole) && !v.at_least(Microversion::new(2, 8)) {
+            return Err(refuse(
+                400,
+                RefusedBy::Microversion,
+                Reason::MksBefore28,
+                "nova/api/openstack/compute/remote_consoles.py:145-148; nova/api/openstack/compute/schemas/remote_consoles.py:82-113; nova/api/validation/validators.py:292-317",
             ));
         }
         let policy = self.policy();

@@ -281,6 +281,58 @@ pub struct Versions {
     pub until: Option<Microversion>,
     /// The `@wsgi.api_version` line (empty when every version routes it).
     pub source: &'static str,
+    /// Where the microversion changes the vm_state the action ends in
+    /// ([`Action::outcome_at`]); `None` where it never does.
+    pub ends: Option<EndsRule>,
+}
+
+/// A microversion that changes the vm_state an action ends in: from
+/// `since` on, started from one of `starts`, it ends in one of `after`;
+/// before, in one of `before` (each narrowing [`Action::outcome`], which
+/// holds every microversion's ends).
+///
+/// ```
+/// use nova_states::{Action, Microversion, VmState};
+/// let rule = Action::Evacuate.versions().ends.unwrap();
+/// assert_eq!(rule.since, Microversion::new(2, 95));
+/// assert!(rule.starts.contains(VmState::Active));
+/// assert!(rule.after.contains(VmState::Stopped) && !rule.before.contains(VmState::Stopped));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct EndsRule {
+    /// The first microversion with the new ends.
+    pub since: Microversion,
+    /// The vm_states it concerns, at the start.
+    pub starts: VmStateSet,
+    /// The ends before `since`.
+    pub before: VmStateSet,
+    /// The ends from `since` on.
+    pub after: VmStateSet,
+    /// Where (the controller's version check and the compute's use of it).
+    pub source: &'static str,
+}
+
+impl EndsRule {
+    /// The ends at `version`, for an action started from `start`; `None`
+    /// when the rule does not concern `start`.
+    ///
+    /// ```
+    /// use nova_states::{Action, Microversion, VmState};
+    /// let rule = Action::Evacuate.versions().ends.unwrap();
+    /// let at = |minor| rule.ends(VmState::Active, Microversion::new(2, minor));
+    /// assert_eq!(at(94).map(|s| s.contains(VmState::Active)), Some(true));
+    /// assert_eq!(at(95).map(|s| s.contains(VmState::Active)), Some(false));
+    /// assert_eq!(rule.ends(VmState::Error, Microversion::LATEST), None);
+    /// ```
+    pub const fn ends(self, start: VmState, version: Microversion) -> Option<VmStateSet> {
+        if !self.starts.contains(start) {
+            None
+        } else if version.at_least(self.since) {
+            Some(self.after)
+        } else {
+            Some(self.before)
+        }
+    }
 }
 
 impl Versions {
@@ -305,6 +357,7 @@ pub(crate) const EVERY_VERSION: Versions = Versions {
     since: Microversion::MIN,
     until: None,
     source: "",
+    ends: None,
 };
 
 pub(crate) const fn since(minor: u16, source: &'static str) -> Versions {
@@ -312,6 +365,7 @@ pub(crate) const fn since(minor: u16, source: &'static str) -> Versions {
         since: Microversion::new(2, minor),
         until: None,
         source,
+        ends: None,
     }
 }
 
@@ -320,5 +374,6 @@ pub(crate) const fn until(minor: u16, source: &'static str) -> Versions {
         since: Microversion::MIN,
         until: Some(Microversion::new(2, minor)),
         source,
+        ends: None,
     }
 }
