@@ -176,13 +176,31 @@ pub struct Waiter {
     last: Option<WaitAnswer>,
     /// Entries into a capture task seen so far (saturating).
     captures: u8,
-    /// The previous observation's task_state.
-    prev_task: Option<TaskState>,
+    /// The previous observation's task slot ([`TaskState::slot`]).
+    prev_slot: u8,
     /// Per [`Driver::ALL`] index: the image no longer depends on the guest.
     safe: u8,
-    /// Per [`Driver::ALL`] index: the capture's (during, occurrence,
-    /// safe_from), copied from [`Action::disk_capture`] once.
-    capture: [Option<(TaskState, u8, Option<TaskState>)>; 3],
+    /// Per [`Driver::ALL`] index: whether the action captures a disk there
+    /// ([`Action::disk_capture`]).
+    capturing: u8,
+    /// The task slot whose entries are counted: the first driver's
+    /// `during` (libvirt's standard path, where the occurrence matters), or
+    /// `NO_SLOT`.
+    count_slot: u8,
+    /// Per [`Driver::ALL`] index: the task slot of the capture's
+    /// `safe_from`, or `NO_SLOT`.
+    safe_slot: [u8; 3],
+    /// Per [`Driver::ALL`] index: the entries needed before `safe_from`
+    /// counts (0 when the first one does: occurrence at most 1).
+    need: [u8; 3],
+}
+
+/// No task slot (slots are below 44).
+const NO_SLOT: u8 = u8::MAX;
+
+/// A task's slot as a byte.
+fn slot_byte(task: Option<TaskState>) -> u8 {
+    u8::try_from(TaskState::slot(task)).unwrap_or(NO_SLOT)
 }
 
 /// Evacuate's target_state stopped applies from 2.95 (evacuate.py:111-122).
@@ -231,14 +249,28 @@ impl Waiter {
             accepted: action.starts().contains(start),
             last: None,
             captures: 0,
-            prev_task: None,
+            prev_slot: slot_byte(None),
             safe: 0,
-            capture: [None; 3],
+            capturing: 0,
+            count_slot: NO_SLOT,
+            safe_slot: [NO_SLOT; 3],
+            need: [0; 3],
         };
-        for (slot, driver) in waiter.capture.iter_mut().zip(Driver::ALL) {
-            *slot = action
-                .disk_capture(driver)
-                .map(|c| (c.during, c.occurrence, c.safe_from));
+        let slots = waiter.safe_slot.iter_mut().zip(waiter.need.iter_mut());
+        for (i, ((safe_slot, need), driver)) in slots.zip(Driver::ALL).enumerate() {
+            let Some(capture) = action.disk_capture(driver) else {
+                continue;
+            };
+            waiter.capturing |= 1 << i;
+            if i == 0 {
+                waiter.count_slot = slot_byte(Some(capture.during));
+            }
+            *safe_slot = capture.safe_from.map_or(NO_SLOT, |t| slot_byte(Some(t)));
+            *need = if capture.occurrence <= 1 {
+                0
+            } else {
+                capture.occurrence
+            };
         }
         for vm in ends.iter() {
             // A failure (or a compute restart) can leave (vm, null) too.
@@ -344,6 +376,7 @@ impl Waiter {
     /// let a = w.judge(Pair { vm: VmState::Active, task: None });
     /// assert_eq!(a.progress, WaitProgress::Failed);
     /// ```
+    #[inline]
     pub fn judge(&self, pair: Pair) -> WaitAnswer {
         let (action, start) = (self.action, self.start);
         let answer = |progress, reason| WaitAnswer { progress, reason };
@@ -383,32 +416,28 @@ impl Waiter {
         answer(WaitProgress::Impossible, WaitReason::Unexplained)
     }
 
+    #[inline]
     fn track_capture(&mut self, task: Option<TaskState>, progress: WaitProgress) {
-        if self.capture == [None; 3] {
+        if self.capturing == 0 {
             return;
         }
-        for (i, capture) in self.capture.iter().enumerate() {
-            let Some((during, occurrence, safe_from)) = *capture else {
-                continue;
-            };
-            let bit = 1u8 << i;
-            let entered = task == Some(during) && self.prev_task != task;
-            if entered && i == 0 {
-                // Count entries once (the first driver's `during` is the
-                // one whose occurrence matters, libvirt's standard path).
-                self.captures = self.captures.saturating_add(1);
-            }
-            let reached = match safe_from {
-                Some(safe) => {
-                    task == Some(safe) && (occurrence <= 1 || self.captures >= occurrence)
-                }
-                None => false,
-            };
-            if reached || progress == WaitProgress::Done {
-                self.safe |= bit;
+        let slot = slot_byte(task);
+        if slot == self.count_slot && self.prev_slot != slot {
+            // Count entries once (the first driver's `during` is the one
+            // whose occurrence matters, libvirt's standard path).
+            self.captures = self.captures.saturating_add(1);
+        }
+        let mut reached = 0u8;
+        for (i, (safe_slot, need)) in self.safe_slot.iter().zip(self.need).enumerate() {
+            if *safe_slot == slot && self.captures >= need {
+                reached |= 1 << i;
             }
         }
-        self.prev_task = task;
+        if progress == WaitProgress::Done {
+            reached = self.capturing;
+        }
+        self.safe |= reached & self.capturing;
+        self.prev_slot = slot;
     }
 
     /// For an image-taking action (snapshot, backup, shelve): whether, from
@@ -649,6 +678,7 @@ mod tests {
     extern crate std;
 
     use super::*;
+    use crate::wire::set::VmStateSet;
 
     /// The old run-time judge, beside the waiter's own fields.
     struct Slow(Waiter);
@@ -754,6 +784,106 @@ mod tests {
                             slow.judge(pair),
                             "{action:?} {start:?} {version:?} {pair:?}"
                         );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The old capture tracking, on its own fields.
+    struct OldTrack {
+        captures: u8,
+        prev_task: Option<TaskState>,
+        safe: u8,
+        capture: [Option<(TaskState, u8, Option<TaskState>)>; 3],
+    }
+
+    impl OldTrack {
+        fn new(action: Action) -> OldTrack {
+            let mut track = OldTrack {
+                captures: 0,
+                prev_task: None,
+                safe: 0,
+                capture: [None; 3],
+            };
+            for (slot, driver) in track.capture.iter_mut().zip(Driver::ALL) {
+                *slot = action
+                    .disk_capture(driver)
+                    .map(|c| (c.during, c.occurrence, c.safe_from));
+            }
+            track
+        }
+
+        fn track(&mut self, task: Option<TaskState>, progress: WaitProgress) {
+            if self.capture == [None; 3] {
+                return;
+            }
+            for (i, capture) in self.capture.iter().enumerate() {
+                let Some((during, occurrence, safe_from)) = *capture else {
+                    continue;
+                };
+                let bit = 1u8 << i;
+                let entered = task == Some(during) && self.prev_task != task;
+                if entered && i == 0 {
+                    // Count entries once (the first driver's `during` is the
+                    // one whose occurrence matters, libvirt's standard path).
+                    self.captures = self.captures.saturating_add(1);
+                }
+                let reached = match safe_from {
+                    Some(safe) => {
+                        task == Some(safe) && (occurrence <= 1 || self.captures >= occurrence)
+                    }
+                    None => false,
+                };
+                if reached || progress == WaitProgress::Done {
+                    self.safe |= bit;
+                }
+            }
+            self.prev_task = task;
+        }
+    }
+
+    #[test]
+    fn capture_tracking_matches_the_old_one_on_every_short_poll_sequence() {
+        for action in Action::ALL {
+            if Driver::ALL
+                .iter()
+                .all(|d| action.disk_capture(*d).is_none())
+            {
+                continue;
+            }
+            for start in action.starts().iter() {
+                let pairs: std::vec::Vec<Pair> = (0..Pair::COUNT)
+                    .filter_map(Pair::from_index)
+                    .filter(|p| {
+                        action.in_flight_from(start, p.vm, p.task)
+                            || (p.task.is_none()
+                                && (p.vm == start || action.outcome(start).contains(p.vm)))
+                    })
+                    .collect();
+                let n = pairs.len();
+                for code in 0..n.pow(4) {
+                    let mut waiter = Waiter::new(action, start);
+                    let mut old = OldTrack::new(action);
+                    let mut rest = code;
+                    for _ in 0..4 {
+                        let pair = pairs[rest % n];
+                        rest /= n;
+                        let was_final = waiter.last().is_some_and(|l| l.progress.is_final());
+                        let answer = waiter.observe(pair.vm, pair.task);
+                        if !was_final && answer.progress != WaitProgress::Impossible {
+                            old.track(pair.task, answer.progress);
+                        }
+                        for (i, driver) in Driver::ALL.into_iter().enumerate() {
+                            let expected = action
+                                .disk_capture(driver)
+                                .map(|_| old.safe & (1 << i) != 0);
+                            assert_eq!(
+                                waiter.image_settled(driver),
+                                expected,
+                                "{action:?} {start:?} {code} {driver:?}"
+                            );
+                        }
                     }
                 }
             }
