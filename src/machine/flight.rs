@@ -124,8 +124,10 @@ const fn compute_walk(action: Action) -> Walk {
     walk
 }
 
-// Compile time only, as compute_walk.
-#[allow(clippy::indexing_slicing)]
+// Compile time only, as compute_walk. A constant (not only the static below)
+// so the compile-time tables can read it; at run time only the static is
+// used, so it is not copied.
+#[allow(clippy::indexing_slicing, clippy::large_const_arrays)]
 const WALKS_C: [Walk; Action::COUNT] = {
     let mut walks = [NO_WALK; Action::COUNT];
     let mut i = 0;
@@ -517,6 +519,7 @@ pub(crate) const fn outcome_c(action: Action, start: VmState) -> VmStateSet {
 }
 
 /// Every start's task mask at `vm` together.
+#[allow(clippy::indexing_slicing)]
 const fn any_start_c(action: Action, vm: VmState) -> u64 {
     let mut mask = 0;
     let mut s = 0;
@@ -651,6 +654,7 @@ fn local(action: Action, pair: Pair) -> Option<u32> {
 
 /// The pairs `action`'s own writes lead to from `from` (one step), as
 /// local numbers (see `FLIGHT_OFFSET_C`): the step of [`Action::continues`].
+#[allow(clippy::indexing_slicing)]
 const fn continue_step_c(action: Action, from: Pair) -> u64 {
     let mut next = 0u64;
     let mut rest = action.edges();
@@ -734,6 +738,7 @@ static CLOSURE: [[u64; MAX_FLIGHT]; Action::COUNT] = {
 };
 
 /// [`Action::can_fail_to`], at compile time (the same cases in the same order).
+#[allow(clippy::indexing_slicing)]
 pub(crate) const fn can_fail_to_c(action: Action, start: VmState, to: Pair) -> bool {
     if !action.starts().contains(start) {
         return false;
