@@ -13,7 +13,7 @@ use crate::wire::vm::VmState;
 
 /// A task mask's bit for `task`: bit [`TaskState::slot`] (bit 0 is `null`).
 const fn task_bit(task: Option<TaskState>) -> u64 {
-    1 << TaskState::slot(task)
+    1 << slot_i(task)
 }
 
 /// The (start vm_state, vm_state, task_state) triples an action can be in,
@@ -150,8 +150,8 @@ const NO_WALK: Walk = Walk {
 impl Walk {
     fn mid(&self, start: VmState, vm: VmState) -> u64 {
         self.mid
-            .get(start.index())
-            .and_then(|row| row.get(vm.index()))
+            .get(vm_i(start))
+            .and_then(|row| row.get(vm_i(vm)))
             .copied()
             .unwrap_or(0)
     }
@@ -159,7 +159,7 @@ impl Walk {
 
 impl Action {
     fn walk(self) -> &'static Walk {
-        WALKS.get(self.index()).unwrap_or(&NO_WALK)
+        WALKS.get(action_i(self)).unwrap_or(&NO_WALK)
     }
 
     /// The vm_states the action can end in when started from `start`
@@ -179,7 +179,7 @@ impl Action {
         }
         self.walk()
             .ends
-            .get(start.index())
+            .get(vm_i(start))
             .copied()
             .unwrap_or(VmStateSet::EMPTY)
     }
@@ -201,8 +201,8 @@ impl Action {
     /// ```
     pub fn in_flight(self, vm: VmState, task: Option<TaskState>) -> bool {
         ANY_START
-            .get(self.index())
-            .and_then(|row| row.get(vm.index()))
+            .get(action_i(self))
+            .and_then(|row| row.get(vm_i(vm)))
             .is_some_and(|mask| mask & task_bit(task) != 0)
     }
 
@@ -243,7 +243,7 @@ impl Action {
             return false;
         };
         CLOSURE
-            .get(self.index())
+            .get(action_i(self))
             .and_then(|row| row.get(from as usize))
             .is_some_and(|reached| reached & (1 << to) != 0)
     }
@@ -385,8 +385,8 @@ impl Action {
     /// ```
     pub fn phase_of(self, task: TaskState) -> Option<(u8, u8)> {
         let phase = PHASES
-            .get(self.index())
-            .and_then(|row| row.get(TaskState::slot(Some(task))))
+            .get(action_i(self))
+            .and_then(|row| row.get(slot_i(Some(task))))
             .copied()?;
         (phase.0 != 0).then_some(phase)
     }
@@ -636,8 +636,8 @@ const fn local_c(action: Action, pair: Pair) -> Option<u32> {
 /// The same at run time, from the static tables.
 fn local(action: Action, pair: Pair) -> Option<u32> {
     let row = ANY_START
-        .get(action.index())
-        .and_then(|rows| rows.get(pair.vm.index()))
+        .get(action_i(action))
+        .and_then(|rows| rows.get(vm_i(pair.vm)))
         .copied()
         .unwrap_or(0);
     let bit = task_bit(pair.task);
@@ -645,8 +645,8 @@ fn local(action: Action, pair: Pair) -> Option<u32> {
         return None;
     }
     let offset = FLIGHT_OFFSET
-        .get(action.index())
-        .and_then(|rows| rows.get(pair.vm.index()))
+        .get(action_i(action))
+        .and_then(|rows| rows.get(vm_i(pair.vm)))
         .copied()
         .unwrap_or(0);
     Some(u32::from(offset) + (row & (bit - 1)).count_ones())
@@ -1031,7 +1031,7 @@ pub(crate) fn ended_at(from: Pair, vm: VmState) -> ActionSet {
     let row = FLIGHT_ROW.get(from.index()).copied().unwrap_or(0);
     ENDED
         .get(usize::from(row))
-        .and_then(|row| row.get(vm.index()))
+        .and_then(|row| row.get(vm_i(vm)))
         .copied()
         .unwrap_or(ActionSet::EMPTY)
 }
@@ -1040,8 +1040,8 @@ pub(crate) fn ended_at(from: Pair, vm: VmState) -> ActionSet {
 #[inline]
 pub(crate) fn leaving(start: VmState, vm: VmState) -> ActionSet {
     LEAVES
-        .get(start.index())
-        .and_then(|row| row.get(vm.index()))
+        .get(vm_i(start))
+        .and_then(|row| row.get(vm_i(vm)))
         .copied()
         .unwrap_or(ActionSet::EMPTY)
 }

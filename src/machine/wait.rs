@@ -92,8 +92,8 @@ impl WaitFor {
     /// ```
     pub fn new(action: Action, start: VmState) -> WaitFor {
         WAIT_FOR
-            .get(action.index())
-            .and_then(|row| row.get(start.index()))
+            .get(flight::action_i(action))
+            .and_then(|row| row.get(flight::vm_i(start)))
             .copied()
             .unwrap_or(WaitFor {
                 action,

@@ -200,7 +200,7 @@ const NO_SLOT: u8 = u8::MAX;
 
 /// A task's slot as a byte.
 fn slot_byte(task: Option<TaskState>) -> u8 {
-    u8::try_from(TaskState::slot(task)).unwrap_or(NO_SLOT)
+    u8::try_from(flight::slot_i(task)).unwrap_or(NO_SLOT)
 }
 
 /// Evacuate's target_state stopped applies from 2.95 (evacuate.py:111-122).
@@ -661,8 +661,8 @@ static FAIL: [[u8; FAIL_COLUMN_C.1]; FAIL_ROW_C.1] = {
 #[inline]
 fn fail_code(action: Action, start: VmState, pair: Pair) -> u8 {
     let row = FAIL_ROW
-        .get(action.index())
-        .and_then(|rows| rows.get(start.index()))
+        .get(flight::action_i(action))
+        .and_then(|rows| rows.get(flight::vm_i(start)))
         .copied()
         .unwrap_or(0);
     let column = FAIL_COLUMN.get(pair.index()).copied().unwrap_or(0);
