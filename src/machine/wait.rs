@@ -238,6 +238,8 @@ static WAIT_FOR: [[WaitFor; VmState::COUNT]; Action::COUNT] = {
 
 #[cfg(test)]
 mod tests {
+    extern crate std;
+
     use super::*;
 
     /// [`WaitFor::new`] as it was derived at run time, kept as the oracle.
@@ -273,6 +275,15 @@ mod tests {
             failed,
             may_stall,
         }
+    }
+
+    /// The table's size, printed for docs/performance.md
+    /// (`cargo test -p nova-states --lib table_size -- --nocapture`).
+    #[test]
+    fn wait_for_table_size() {
+        let bytes = core::mem::size_of_val(&WAIT_FOR);
+        std::println!("WaitFor table: {bytes} bytes");
+        assert!(bytes < 16 * 1024);
     }
 
     #[test]
