@@ -35,8 +35,8 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 export CRITERION_HOME="$out/criterion"
 
-echo "== cargo bench: nova, validator (criterion, short runs)" >&2
-cargo bench --bench nova --bench validator -- --noplot ${criterion_args[@]+"${criterion_args[@]}"} >&2
+echo "== cargo bench: nova, validator, waiter (criterion, short runs)" >&2
+cargo bench --bench nova --bench validator --bench waiter -- --noplot ${criterion_args[@]+"${criterion_args[@]}"} >&2
 
 echo "== scaling and the command, whole processes (benches/process.py)" >&2
 cargo build --release -p nova-states-cli >&2

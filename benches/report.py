@@ -126,8 +126,9 @@ def load_criterion(root):
             out["validator ratio"] = json.load(f)["median_ratio"]
     except (OSError, ValueError, KeyError):
         pass
-    # Ratios timed in alternation (benches/nova.rs, benches/validator.rs).
-    for name in ("ratios-nova.json", "ratios-validator.json"):
+    # Ratios timed in alternation (benches/nova.rs, benches/validator.rs,
+    # benches/waiter.rs).
+    for name in ("ratios-nova.json", "ratios-validator.json", "ratios-waiter.json"):
         try:
             with open(os.path.join(root, name), encoding="utf-8") as f:
                 for key, value in json.load(f).items():
@@ -344,7 +345,18 @@ def goals(rust, py, proc):
         ("—" if obs is None else fmt_time(obs))
         + ("" if r is None else f"; {r:.0f}× a bare index `reach[prev][pair]` (in alternation)"),
         None if obs is None else obs <= 25)
-    add("waiter", "one waiter step", "—", "not implemented yet")
+    step = per_op(rust, "waiter/observe x1000")
+    r = alternation("waiter/observe")
+    add("waiter", "the waiter's step `Waiter::observe` ≤ 5 ns",
+        ("—" if step is None else fmt_time(step))
+        + ("" if r is None else f"; {r:.1f}× a bare index `table[pair]` (in alternation)"),
+        None if step is None else step <= 5)
+    new = per_op(rust, "waiter/WaitFor::new, every (action, start)")
+    r = alternation("waiter/WaitFor::new")
+    add("waiter", "`WaitFor::new` ≤ 5 ns",
+        ("—" if new is None else fmt_time(new))
+        + ("" if r is None else f"; {r:.1f}× a bare index `table[action][start]` (in alternation)"),
+        None if new is None else new <= 5)
     add("simulator", "one simulator step", "—", "not implemented yet")
 
     c = proc.get("cli")

@@ -22,8 +22,8 @@ use serde::Deserialize;
 use nova_states::machine::{all_events, legal_edges, reachable_from_build};
 use nova_states::rules::status_from_raw;
 use nova_states::{
-    apply, status, Action, Observation, PowerState, ServerDocument, ServerState, ServerStatus,
-    TaskState, Validator, VmState, WaitFor,
+    apply, status, Action, Observation, Pair, PowerState, ServerDocument, ServerState,
+    ServerStatus, TaskState, Validator, VmState, WaitFor,
 };
 
 /// The system allocator, counting what this thread allocates.
@@ -393,6 +393,50 @@ fn the_validator_allocates_nothing() {
             .count()
     });
     assert_eq!(accepted, snapshot.len() - 1);
+}
+
+#[test]
+fn every_validator_step_and_its_tables_allocate_nothing() {
+    // Every step from every pair to every pair (a fresh validator placed at
+    // the first), and the compile-time tables behind a step: in flight,
+    // continues, phase.
+    let pairs: Vec<Pair> = (0..Pair::COUNT).filter_map(Pair::from_index).collect();
+    let obs = |pair: Pair| Observation {
+        vm: pair.vm,
+        task: pair.task,
+        power: None,
+        status: None,
+    };
+    let (steps, rest) = assert_no_alloc(
+        "Validator::observe, every step; Pair::in_flight, Action::continues, Action::phase_of",
+        || {
+            let mut steps = 0usize;
+            for &from in &pairs {
+                let mut placed = Validator::new();
+                if placed.observe(obs(from)).is_err() {
+                    continue;
+                }
+                for &to in &pairs {
+                    let mut v = placed;
+                    steps += usize::from(v.observe(obs(to)).is_ok());
+                }
+            }
+            let mut rest = 0usize;
+            for &from in &pairs {
+                rest += from.in_flight().len();
+                for action in from.in_flight().iter() {
+                    for &to in &pairs {
+                        rest += usize::from(action.continues(from, to));
+                    }
+                    if let Some(task) = from.task {
+                        rest += usize::from(action.phase_of(task).is_some());
+                    }
+                }
+            }
+            (steps, rest)
+        },
+    );
+    assert!(steps > 0 && rest > 0);
 }
 
 fn corpus_dir() -> PathBuf {

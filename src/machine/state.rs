@@ -140,8 +140,10 @@ impl Pair {
     /// assert_eq!(Pair::from_index(pair.index()), Some(pair));
     /// ```
     pub const fn index(self) -> usize {
-        let task = TaskState::slot(self.task);
-        self.vm.index() * (TaskState::COUNT + 1) + task
+        // By discriminant: the same as `vm.index()` and `TaskState::slot`
+        // (asserted at compile time in flight.rs), without their chains
+        // of comparisons.
+        crate::machine::flight::pair_i(self)
     }
 
     /// The pair at a dense index.

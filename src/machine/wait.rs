@@ -3,6 +3,7 @@
 //! action's edges and its failure rows (never hand-listed), and a verdict
 //! on an observed (vm_state, task_state).
 
+use crate::machine::flight;
 use crate::machine::state::Pair;
 use crate::rules::projection::status;
 use crate::wire::action::Action;
@@ -90,37 +91,18 @@ impl WaitFor {
     /// assert!(w.in_progress.is_empty() && w.done.is_empty());
     /// ```
     pub fn new(action: Action, start: VmState) -> WaitFor {
-        let mut in_progress = StatusSet::EMPTY;
-        for vm in VmState::ALL {
-            for task in TaskState::ALL_OR_NULL {
-                if action.in_flight_from(start, vm, task) {
-                    in_progress = in_progress.with(status(vm, task));
-                }
-            }
-        }
-        let mut failed = StatusSet::EMPTY;
-        let mut may_stall = false;
-        for (pair, row) in action.failure_ends(start) {
-            may_stall |= row.may_stall();
-            // A task left set where the action can be in flight looks like
-            // progress: that is `may_stall`, not a failed status.
-            if pair.task.is_none() || !action.in_flight_from(start, pair.vm, pair.task) {
-                failed = failed.with(status(pair.vm, pair.task));
-            }
-        }
-        let done = action
-            .outcome(start)
-            .iter()
-            .map(|vm| status(vm, None))
-            .collect();
-        WaitFor {
-            action,
-            start,
-            in_progress,
-            done,
-            failed,
-            may_stall,
-        }
+        WAIT_FOR
+            .get(flight::action_i(action))
+            .and_then(|row| row.get(flight::vm_i(start)))
+            .copied()
+            .unwrap_or(WaitFor {
+                action,
+                start,
+                in_progress: StatusSet::EMPTY,
+                done: StatusSet::EMPTY,
+                failed: StatusSet::EMPTY,
+                may_stall: false,
+            })
     }
 
     /// Statuses in more than one set: check task_state (and fault) too.
@@ -178,6 +160,142 @@ impl WaitFor {
             (true, false) => Verdict::Done,
             (false, true) => Verdict::Failed,
             (false, false) => Verdict::Other,
+        }
+    }
+}
+
+/// [`WaitFor::new`] at compile time: the same derivation, over the walks
+/// and the failure rows.
+#[allow(clippy::indexing_slicing)]
+const fn wait_for_c(action: Action, start: VmState) -> WaitFor {
+    let mut in_progress = StatusSet::EMPTY;
+    let mut done = StatusSet::EMPTY;
+    let ends = flight::outcome_c(action, start);
+    let mut v = 0;
+    while v < VmState::COUNT {
+        let vm = VmState::ALL[v];
+        // The in-flight tasks at vm, bit by bit (bit t: task slot t).
+        let mut mask = flight::mid_c(action, start, vm);
+        while mask != 0 {
+            let t = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            in_progress = in_progress.with(status(vm, TaskState::ALL_OR_NULL[t]));
+        }
+        if ends.contains(vm) {
+            done = done.with(status(vm, None));
+        }
+        v += 1;
+    }
+    let (_, ends, may_stall) = flight::failure_rows_c(action, start);
+    let mut failed = StatusSet::EMPTY;
+    let mut w = 0;
+    while w < ends.len() {
+        let mut bits = ends[w];
+        while bits != 0 {
+            let pair = flight::pair_c(w * 64 + bits.trailing_zeros() as usize);
+            bits &= bits - 1;
+            // A task left set where the action can be in flight looks like
+            // progress: that is `may_stall`, not a failed status.
+            if pair.task.is_none() || !flight::in_flight_from_c(action, start, pair.vm, pair.task) {
+                failed = failed.with(status(pair.vm, pair.task));
+            }
+        }
+        w += 1;
+    }
+    WaitFor {
+        action,
+        start,
+        in_progress,
+        done,
+        failed,
+        may_stall,
+    }
+}
+
+/// `WAIT_FOR[action][start]`: [`WaitFor::new`], computed at compile time.
+#[allow(clippy::indexing_slicing)]
+static WAIT_FOR: [[WaitFor; VmState::COUNT]; Action::COUNT] = {
+    let empty = WaitFor {
+        action: Action::Create,
+        start: VmState::Active,
+        in_progress: StatusSet::EMPTY,
+        done: StatusSet::EMPTY,
+        failed: StatusSet::EMPTY,
+        may_stall: false,
+    };
+    let mut table = [[empty; VmState::COUNT]; Action::COUNT];
+    let mut a = 0;
+    while a < Action::COUNT {
+        let mut s = 0;
+        while s < VmState::COUNT {
+            table[a][s] = wait_for_c(Action::ALL[a], VmState::ALL[s]);
+            s += 1;
+        }
+        a += 1;
+    }
+    table
+};
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use super::*;
+
+    /// [`WaitFor::new`] as it was derived at run time, kept as the oracle.
+    fn wait_for_by_walking(action: Action, start: VmState) -> WaitFor {
+        let mut in_progress = StatusSet::EMPTY;
+        for vm in VmState::ALL {
+            for task in TaskState::ALL_OR_NULL {
+                if action.in_flight_from(start, vm, task) {
+                    in_progress = in_progress.with(status(vm, task));
+                }
+            }
+        }
+        let mut failed = StatusSet::EMPTY;
+        let mut may_stall = false;
+        for (pair, row) in action.failure_ends(start) {
+            may_stall |= row.may_stall();
+            // A task left set where the action can be in flight looks like
+            // progress: that is `may_stall`, not a failed status.
+            if pair.task.is_none() || !action.in_flight_from(start, pair.vm, pair.task) {
+                failed = failed.with(status(pair.vm, pair.task));
+            }
+        }
+        let done = action
+            .outcome(start)
+            .iter()
+            .map(|vm| status(vm, None))
+            .collect();
+        WaitFor {
+            action,
+            start,
+            in_progress,
+            done,
+            failed,
+            may_stall,
+        }
+    }
+
+    /// The table's size, printed for docs/performance.md
+    /// (`cargo test -p nova-states --lib table_size -- --nocapture`).
+    #[test]
+    fn wait_for_table_size() {
+        let bytes = core::mem::size_of_val(&WAIT_FOR);
+        std::println!("WaitFor table: {bytes} bytes");
+        assert!(bytes < 16 * 1024);
+    }
+
+    #[test]
+    fn wait_for_table_matches_the_derivation_for_every_action_and_start() {
+        for action in Action::ALL {
+            for start in VmState::ALL {
+                assert_eq!(
+                    WaitFor::new(action, start),
+                    wait_for_by_walking(action, start),
+                    "{action:?} {start:?}"
+                );
+            }
         }
     }
 }

@@ -2,7 +2,9 @@
 //! action the caller started, fed one observation at a time (the rules are
 //! on [`Waiter`]).
 
+use crate::machine::flight::{self, PairBits};
 use crate::machine::state::{Pair, ServerState};
+use crate::machine::wait::WaitFor;
 use crate::rules::compute::{restart_decision, restart_failure};
 use crate::rules::outcome::{Driver, Mechanism};
 use crate::wire::action::Action;
@@ -174,13 +176,31 @@ pub struct Waiter {
     last: Option<WaitAnswer>,
     /// Entries into a capture task seen so far (saturating).
     captures: u8,
-    /// The previous observation's task_state.
-    prev_task: Option<TaskState>,
+    /// The previous observation's task slot ([`TaskState::slot`]).
+    prev_slot: u8,
     /// Per [`Driver::ALL`] index: the image no longer depends on the guest.
     safe: u8,
-    /// Per [`Driver::ALL`] index: the capture's (during, occurrence,
-    /// safe_from), copied from [`Action::disk_capture`] once.
-    capture: [Option<(TaskState, u8, Option<TaskState>)>; 3],
+    /// Per [`Driver::ALL`] index: whether the action captures a disk there
+    /// ([`Action::disk_capture`]).
+    capturing: u8,
+    /// The task slot whose entries are counted: the first driver's
+    /// `during` (libvirt's standard path, where the occurrence matters), or
+    /// `NO_SLOT`.
+    count_slot: u8,
+    /// Per [`Driver::ALL`] index: the task slot of the capture's
+    /// `safe_from`, or `NO_SLOT`.
+    safe_slot: [u8; 3],
+    /// Per [`Driver::ALL`] index: the entries needed before `safe_from`
+    /// counts (0 when the first one does: occurrence at most 1).
+    need: [u8; 3],
+}
+
+/// No task slot (slots are below 44).
+const NO_SLOT: u8 = u8::MAX;
+
+/// A task's slot as a byte.
+fn slot_byte(task: Option<TaskState>) -> u8 {
+    u8::try_from(flight::slot_i(task)).unwrap_or(NO_SLOT)
 }
 
 impl Waiter {
@@ -219,18 +239,32 @@ impl Waiter {
             accepted: action.starts().contains(start),
             last: None,
             captures: 0,
-            prev_task: None,
+            prev_slot: slot_byte(None),
             safe: 0,
-            capture: [None; 3],
+            capturing: 0,
+            count_slot: NO_SLOT,
+            safe_slot: [NO_SLOT; 3],
+            need: [0; 3],
         };
-        for (slot, driver) in waiter.capture.iter_mut().zip(Driver::ALL) {
-            *slot = action
-                .disk_capture(driver)
-                .map(|c| (c.during, c.occurrence, c.safe_from));
+        let slots = waiter.safe_slot.iter_mut().zip(waiter.need.iter_mut());
+        for (i, ((safe_slot, need), driver)) in slots.zip(Driver::ALL).enumerate() {
+            let Some(capture) = action.disk_capture(driver) else {
+                continue;
+            };
+            waiter.capturing |= 1 << i;
+            if i == 0 {
+                waiter.count_slot = slot_byte(Some(capture.during));
+            }
+            *safe_slot = capture.safe_from.map_or(NO_SLOT, |t| slot_byte(Some(t)));
+            *need = if capture.occurrence <= 1 {
+                0
+            } else {
+                capture.occurrence
+            };
         }
         for vm in ends.iter() {
-            let pair = Pair { vm, task: None };
-            if action.can_fail_to(start, pair) || waiter.restart_leaves(pair) {
+            // A failure (or a compute restart) can leave (vm, null) too.
+            if fail_code(action, start, Pair { vm, task: None }) != NO_FAILURE {
                 waiter.fault_ends = waiter.fault_ends.with(vm);
             }
         }
@@ -293,9 +327,7 @@ impl Waiter {
     /// assert!(Waiter::new(Action::Evacuate, VmState::Active).may_stall());
     /// ```
     pub fn may_stall(&self) -> bool {
-        self.action
-            .failure_ends(self.start)
-            .any(|(_, row)| row.may_stall())
+        WaitFor::new(self.action, self.start).may_stall
     }
 
     /// Judges one observation (power_state and status are not needed: the
@@ -334,6 +366,7 @@ impl Waiter {
     /// let a = w.judge(Pair { vm: VmState::Active, task: None });
     /// assert_eq!(a.progress, WaitProgress::Failed);
     /// ```
+    #[inline]
     pub fn judge(&self, pair: Pair) -> WaitAnswer {
         let (action, start) = (self.action, self.start);
         let answer = |progress, reason| WaitAnswer { progress, reason };
@@ -353,15 +386,15 @@ impl Waiter {
         if action.in_flight_from(start, pair.vm, pair.task) {
             return answer(WaitProgress::InProgress, WaitReason::Phase(pair.task));
         }
-        let failure = action
-            .failure_ends(start)
-            .find(|(p, _)| *p == pair)
-            .map(|(_, row)| row.mechanism);
-        if let Some(mechanism) = failure {
-            return answer(WaitProgress::Failed, WaitReason::Failure(mechanism));
-        }
-        if self.restart_leaves(pair) {
-            return answer(WaitProgress::Failed, WaitReason::ComputeRestart);
+        match fail_code(action, start, pair) {
+            NO_FAILURE => {}
+            RESTART => return answer(WaitProgress::Failed, WaitReason::ComputeRestart),
+            row => {
+                let row = action.failure_phases().get(usize::from(row) - 1);
+                if let Some(row) = row {
+                    return answer(WaitProgress::Failed, WaitReason::Failure(row.mechanism));
+                }
+            }
         }
         let deleting = matches!(
             pair.task,
@@ -373,56 +406,28 @@ impl Waiter {
         answer(WaitProgress::Impossible, WaitReason::Unexplained)
     }
 
-    /// Whether a compute restart while the action is in flight (its own
-    /// recovery, or that recovery failing) leaves `pair`.
-    fn restart_leaves(&self, pair: Pair) -> bool {
-        let (action, start) = (self.action, self.start);
-        VmState::ALL.iter().any(|vm| {
-            TaskState::ALL_OR_NULL.iter().any(|task| {
-                action.in_flight_from(start, *vm, *task)
-                    && PowerState::ALL.iter().any(|power| {
-                        let state = ServerState {
-                            vm: *vm,
-                            task: *task,
-                            power: *power,
-                        };
-                        PowerState::ALL.iter().any(|driver| {
-                            let (_, after) = restart_decision(state, *driver);
-                            let failed = restart_failure(state, *driver);
-                            (after.vm, after.task) == (pair.vm, pair.task)
-                                || failed.is_some_and(|s| (s.vm, s.task) == (pair.vm, pair.task))
-                        })
-                    })
-            })
-        })
-    }
-
+    #[inline]
     fn track_capture(&mut self, task: Option<TaskState>, progress: WaitProgress) {
-        if self.capture == [None; 3] {
+        if self.capturing == 0 {
             return;
         }
-        for (i, capture) in self.capture.iter().enumerate() {
-            let Some((during, occurrence, safe_from)) = *capture else {
-                continue;
-            };
-            let bit = 1u8 << i;
-            let entered = task == Some(during) && self.prev_task != task;
-            if entered && i == 0 {
-                // Count entries once (the first driver's `during` is the
-                // one whose occurrence matters, libvirt's standard path).
-                self.captures = self.captures.saturating_add(1);
-            }
-            let reached = match safe_from {
-                Some(safe) => {
-                    task == Some(safe) && (occurrence <= 1 || self.captures >= occurrence)
-                }
-                None => false,
-            };
-            if reached || progress == WaitProgress::Done {
-                self.safe |= bit;
+        let slot = slot_byte(task);
+        if slot == self.count_slot && self.prev_slot != slot {
+            // Count entries once (the first driver's `during` is the one
+            // whose occurrence matters, libvirt's standard path).
+            self.captures = self.captures.saturating_add(1);
+        }
+        let mut reached = 0u8;
+        for (i, (safe_slot, need)) in self.safe_slot.iter().zip(self.need).enumerate() {
+            if *safe_slot == slot && self.captures >= need {
+                reached |= 1 << i;
             }
         }
-        self.prev_task = task;
+        if progress == WaitProgress::Done {
+            reached = self.capturing;
+        }
+        self.safe |= reached & self.capturing;
+        self.prev_slot = slot;
     }
 
     /// For an image-taking action (snapshot, backup, shelve): whether, from
@@ -446,5 +451,449 @@ impl Waiter {
         self.action.disk_capture(driver)?;
         let i = Driver::ALL.iter().position(|d| *d == driver)?;
         Some(self.safe & (1u8 << i) != 0)
+    }
+}
+
+/// `fail_code`: no failure, restart or delete of the action leaves the pair.
+const NO_FAILURE: u8 = 0;
+/// `fail_code`: a compute restart in the middle of the action leaves it.
+const RESTART: u8 = u8::MAX;
+
+// Every action's failure rows are numbered from 1 below `RESTART`.
+#[allow(clippy::indexing_slicing)]
+const _: () = {
+    let mut a = 0;
+    while a < Action::COUNT {
+        assert!(Action::ALL[a].failure_phases().len() < RESTART as usize);
+        a += 1;
+    }
+};
+
+/// The pairs a compute restart (its recovery, or that recovery failing)
+/// leaves from `pair`, for every power_state and every driver state.
+#[allow(clippy::indexing_slicing)]
+const fn restart_from_c(pair: Pair) -> PairBits {
+    let mut bits = [0u64; Pair::COUNT.div_ceil(64)];
+    let mut p = 0;
+    while p < PowerState::COUNT {
+        let state = ServerState {
+            vm: pair.vm,
+            task: pair.task,
+            power: PowerState::ALL[p],
+        };
+        let mut d = 0;
+        while d < PowerState::COUNT {
+            let driver = PowerState::ALL[d];
+            let (_, after) = restart_decision(state, driver);
+            let i = flight::pair_i(Pair {
+                vm: after.vm,
+                task: after.task,
+            });
+            bits[i / 64] |= 1 << (i % 64);
+            if let Some(failed) = restart_failure(state, driver) {
+                let i = flight::pair_i(Pair {
+                    vm: failed.vm,
+                    task: failed.task,
+                });
+                bits[i / 64] |= 1 << (i % 64);
+            }
+            d += 1;
+        }
+        p += 1;
+    }
+    bits
+}
+
+/// `restart_from_c` of every pair some action can be in flight at (the
+/// others are never asked), at compile time only.
+#[allow(clippy::indexing_slicing)]
+const RESTART_FROM: &[PairBits; Pair::COUNT] = &{
+    let mut table = [[0u64; Pair::COUNT.div_ceil(64)]; Pair::COUNT];
+    let mut i = 0;
+    while i < Pair::COUNT {
+        if flight::in_flight_somewhere_c(i) {
+            table[i] = restart_from_c(flight::pair_c(i));
+        }
+        i += 1;
+    }
+    table
+};
+
+/// Per pair, what a waiter for `action` from `start` says where the pair is
+/// neither a success end nor in flight: the first failure row that leaves
+/// it (its number plus one), else `RESTART` when a compute restart in the
+/// middle of the action leaves it, else `NO_FAILURE`; and the pairs that
+/// are not `NO_FAILURE`, as a bit set.
+#[allow(clippy::indexing_slicing)]
+const fn fail_codes_c(action: Action, start: VmState) -> ([u8; Pair::COUNT], PairBits) {
+    let (mut codes, failures, _) = flight::failure_rows_c(action, start);
+    let mut restart = [0u64; Pair::COUNT.div_ceil(64)];
+    let mut v = 0;
+    while v < VmState::COUNT {
+        let mut mask = flight::mid_c(action, start, VmState::ALL[v]);
+        while mask != 0 {
+            let i = v * (TaskState::COUNT + 1) + mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            let mut w = 0;
+            while w < restart.len() {
+                restart[w] |= RESTART_FROM[i][w];
+                w += 1;
+            }
+        }
+        v += 1;
+    }
+    let mut all = failures;
+    let mut w = 0;
+    while w < restart.len() {
+        let mut bits = restart[w] & !failures[w];
+        all[w] |= bits;
+        while bits != 0 {
+            codes[w * 64 + bits.trailing_zeros() as usize] = RESTART;
+            bits &= bits - 1;
+        }
+        w += 1;
+    }
+    (codes, all)
+}
+
+/// The pairs some (action, start) answers `fail_codes_c` for, numbered
+/// from 1 in pair order (0: none), and how many there are plus one: the
+/// columns of `FAIL`.
+#[allow(clippy::indexing_slicing)]
+const FAIL_COLUMN_C: ([u8; Pair::COUNT], usize) = {
+    let mut any = [0u64; Pair::COUNT.div_ceil(64)];
+    let mut a = 0;
+    while a < Action::COUNT {
+        let mut s = 0;
+        while s < VmState::COUNT {
+            let (_, pairs) = fail_codes_c(Action::ALL[a], VmState::ALL[s]);
+            let mut w = 0;
+            while w < any.len() {
+                any[w] |= pairs[w];
+                w += 1;
+            }
+            s += 1;
+        }
+        a += 1;
+    }
+    let mut column = [0u8; Pair::COUNT];
+    let mut n = 0;
+    let mut i = 0;
+    while i < Pair::COUNT {
+        if any[i / 64] & (1 << (i % 64)) != 0 {
+            n += 1;
+            column[i] = n as u8;
+        }
+        i += 1;
+    }
+    (column, n + 1)
+};
+const _: () = assert!(FAIL_COLUMN_C.1 <= 256);
+static FAIL_COLUMN: [u8; Pair::COUNT] = FAIL_COLUMN_C.0;
+
+/// The (action, start) pairs the action accepts, numbered from 1 (0: not
+/// accepted: a waiter then answers impossible without asking `FAIL`), and
+/// how many there are plus one: the rows of `FAIL`.
+#[allow(clippy::indexing_slicing)]
+const FAIL_ROW_C: ([[u16; VmState::COUNT]; Action::COUNT], usize) = {
+    let mut rows = [[0u16; VmState::COUNT]; Action::COUNT];
+    let mut n = 0;
+    let mut a = 0;
+    while a < Action::COUNT {
+        let starts = Action::ALL[a].starts();
+        let mut s = 0;
+        while s < VmState::COUNT {
+            if starts.contains(VmState::ALL[s]) {
+                n += 1;
+                rows[a][s] = n as u16;
+            }
+            s += 1;
+        }
+        a += 1;
+    }
+    (rows, n + 1)
+};
+static FAIL_ROW: [[u16; VmState::COUNT]; Action::COUNT] = FAIL_ROW_C.0;
+
+/// `FAIL[FAIL_ROW[action][start]][FAIL_COLUMN[pair]]`: `fail_codes_c`
+/// (column 0 is every other pair, row 0 every start the action does not
+/// accept: `NO_FAILURE`).
+#[allow(clippy::indexing_slicing)]
+static FAIL: [[u8; FAIL_COLUMN_C.1]; FAIL_ROW_C.1] = {
+    let mut table = [[NO_FAILURE; FAIL_COLUMN_C.1]; FAIL_ROW_C.1];
+    let mut a = 0;
+    while a < Action::COUNT {
+        let mut s = 0;
+        while s < VmState::COUNT {
+            let row = FAIL_ROW_C.0[a][s] as usize;
+            if row != 0 {
+                let (codes, pairs) = fail_codes_c(Action::ALL[a], VmState::ALL[s]);
+                let mut w = 0;
+                while w < pairs.len() {
+                    let mut bits = pairs[w];
+                    while bits != 0 {
+                        let i = w * 64 + bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        table[row][FAIL_COLUMN_C.0[i] as usize] = codes[i];
+                    }
+                    w += 1;
+                }
+            }
+            s += 1;
+        }
+        a += 1;
+    }
+    table
+};
+
+/// `fail_codes_c(action, start)[pair]`, from the table (`NO_FAILURE` for a
+/// start the action does not accept).
+#[inline]
+fn fail_code(action: Action, start: VmState, pair: Pair) -> u8 {
+    let row = FAIL_ROW
+        .get(flight::action_i(action))
+        .and_then(|rows| rows.get(flight::vm_i(start)))
+        .copied()
+        .unwrap_or(0);
+    let column = FAIL_COLUMN.get(pair.index()).copied().unwrap_or(0);
+    FAIL.get(usize::from(row))
+        .and_then(|row| row.get(usize::from(column)))
+        .copied()
+        .unwrap_or(NO_FAILURE)
+}
+
+/// The derivation the table replaces, kept as it was, and a test that
+/// compares every answer with it.
+#[cfg(test)]
+mod tests {
+    extern crate std;
+
+    use super::*;
+    use crate::wire::set::VmStateSet;
+
+    /// The old run-time judge, beside the waiter's own fields.
+    struct Slow(Waiter);
+
+    impl Slow {
+        fn judge(&self, pair: Pair) -> WaitAnswer {
+            let waiter = &self.0;
+            let (action, start) = (waiter.action, waiter.start);
+            let answer = |progress, reason| WaitAnswer { progress, reason };
+            if !waiter.accepted {
+                return answer(WaitProgress::Impossible, WaitReason::Unexplained);
+            }
+            if pair.task.is_none() && waiter.ends.contains(pair.vm) {
+                let fault_possible = waiter.fault_ends.contains(pair.vm);
+                return answer(
+                    WaitProgress::Done,
+                    WaitReason::Ended {
+                        vm: pair.vm,
+                        fault_possible,
+                    },
+                );
+            }
+            if action.in_flight_from(start, pair.vm, pair.task) {
+                return answer(WaitProgress::InProgress, WaitReason::Phase(pair.task));
+            }
+            let failure = action
+                .failure_ends(start)
+                .find(|(p, _)| *p == pair)
+                .map(|(_, row)| row.mechanism);
+            if let Some(mechanism) = failure {
+                return answer(WaitProgress::Failed, WaitReason::Failure(mechanism));
+            }
+            if self.restart_leaves(pair) {
+                return answer(WaitProgress::Failed, WaitReason::ComputeRestart);
+            }
+            let deleting = matches!(
+                pair.task,
+                Some(TaskState::Deleting | TaskState::SoftDeleting)
+            ) || matches!(pair.vm, VmState::Deleted | VmState::SoftDeleted);
+            if deleting {
+                return answer(WaitProgress::Failed, WaitReason::Deleted);
+            }
+            answer(WaitProgress::Impossible, WaitReason::Unexplained)
+        }
+
+        /// Whether a compute restart while the action is in flight (its own
+        /// recovery, or that recovery failing) leaves `pair`.
+        fn restart_leaves(&self, pair: Pair) -> bool {
+            let (action, start) = (self.0.action, self.0.start);
+            VmState::ALL.iter().any(|vm| {
+                TaskState::ALL_OR_NULL.iter().any(|task| {
+                    action.in_flight_from(start, *vm, *task)
+                        && PowerState::ALL.iter().any(|power| {
+                            let state = ServerState {
+                                vm: *vm,
+                                task: *task,
+                                power: *power,
+                            };
+                            PowerState::ALL.iter().any(|driver| {
+                                let (_, after) = restart_decision(state, *driver);
+                                let failed = restart_failure(state, *driver);
+                                (after.vm, after.task) == (pair.vm, pair.task)
+                                    || failed
+                                        .is_some_and(|s| (s.vm, s.task) == (pair.vm, pair.task))
+                            })
+                        })
+                })
+            })
+        }
+    }
+
+    /// The old way of filling `fault_ends` and `may_stall`.
+    fn fault_ends_by_walking(waiter: Waiter) -> VmStateSet {
+        let slow = Slow(waiter);
+        waiter
+            .ends
+            .iter()
+            .filter(|vm| {
+                let pair = Pair {
+                    vm: *vm,
+                    task: None,
+                };
+                waiter.action.can_fail_to(waiter.start, pair) || slow.restart_leaves(pair)
+            })
+            .fold(VmStateSet::EMPTY, VmStateSet::with)
+    }
+
+    #[test]
+    fn judge_table_matches_the_derivation_for_every_input() {
+        for action in Action::ALL {
+            for start in VmState::ALL {
+                for version in [Microversion::MIN, Microversion::new(2, 95)] {
+                    let waiter = Waiter::at(action, start, version);
+                    assert_eq!(waiter.fault_ends, fault_ends_by_walking(waiter));
+                    assert_eq!(
+                        waiter.may_stall(),
+                        action.failure_ends(start).any(|(_, row)| row.may_stall())
+                    );
+                    let slow = Slow(waiter);
+                    for pair in (0..Pair::COUNT).filter_map(Pair::from_index) {
+                        assert_eq!(
+                            waiter.judge(pair),
+                            slow.judge(pair),
+                            "{action:?} {start:?} {version:?} {pair:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The old capture tracking, on its own fields.
+    struct OldTrack {
+        captures: u8,
+        prev_task: Option<TaskState>,
+        safe: u8,
+        capture: [Option<(TaskState, u8, Option<TaskState>)>; 3],
+    }
+
+    impl OldTrack {
+        fn new(action: Action) -> OldTrack {
+            let mut track = OldTrack {
+                captures: 0,
+                prev_task: None,
+                safe: 0,
+                capture: [None; 3],
+            };
+            for (slot, driver) in track.capture.iter_mut().zip(Driver::ALL) {
+                *slot = action
+                    .disk_capture(driver)
+                    .map(|c| (c.during, c.occurrence, c.safe_from));
+            }
+            track
+        }
+
+        fn track(&mut self, task: Option<TaskState>, progress: WaitProgress) {
+            if self.capture == [None; 3] {
+                return;
+            }
+            for (i, capture) in self.capture.iter().enumerate() {
+                let Some((during, occurrence, safe_from)) = *capture else {
+                    continue;
+                };
+                let bit = 1u8 << i;
+                let entered = task == Some(during) && self.prev_task != task;
+                if entered && i == 0 {
+                    // Count entries once (the first driver's `during` is the
+                    // one whose occurrence matters, libvirt's standard path).
+                    self.captures = self.captures.saturating_add(1);
+                }
+                let reached = match safe_from {
+                    Some(safe) => {
+                        task == Some(safe) && (occurrence <= 1 || self.captures >= occurrence)
+                    }
+                    None => false,
+                };
+                if reached || progress == WaitProgress::Done {
+                    self.safe |= bit;
+                }
+            }
+            self.prev_task = task;
+        }
+    }
+
+    #[test]
+    fn capture_tracking_matches_the_old_one_on_every_short_poll_sequence() {
+        for action in Action::ALL {
+            if Driver::ALL
+                .iter()
+                .all(|d| action.disk_capture(*d).is_none())
+            {
+                continue;
+            }
+            for start in action.starts().iter() {
+                let pairs: std::vec::Vec<Pair> = (0..Pair::COUNT)
+                    .filter_map(Pair::from_index)
+                    .filter(|p| {
+                        action.in_flight_from(start, p.vm, p.task)
+                            || (p.task.is_none()
+                                && (p.vm == start || action.outcome(start).contains(p.vm)))
+                    })
+                    .collect();
+                let n = pairs.len();
+                for code in 0..n.pow(4) {
+                    let mut waiter = Waiter::new(action, start);
+                    let mut old = OldTrack::new(action);
+                    let mut rest = code;
+                    for _ in 0..4 {
+                        let Some(&pair) = pairs.get(rest % n) else {
+                            continue;
+                        };
+                        rest /= n;
+                        let was_final = waiter.last().is_some_and(|l| l.progress.is_final());
+                        let answer = waiter.observe(pair.vm, pair.task);
+                        if !was_final && answer.progress != WaitProgress::Impossible {
+                            old.track(pair.task, answer.progress);
+                        }
+                        for (i, driver) in Driver::ALL.into_iter().enumerate() {
+                            let expected = action
+                                .disk_capture(driver)
+                                .map(|_| old.safe & (1 << i) != 0);
+                            assert_eq!(
+                                waiter.image_settled(driver),
+                                expected,
+                                "{action:?} {start:?} {code} {driver:?}"
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The tables' size, printed for docs/performance.md.
+    #[test]
+    fn table_sizes() {
+        let bytes = core::mem::size_of_val(&FAIL)
+            + core::mem::size_of_val(&FAIL_COLUMN)
+            + core::mem::size_of_val(&FAIL_ROW);
+        std::println!(
+            "waiter tables: {bytes} bytes ({} rows, {} columns)",
+            FAIL_ROW_C.1,
+            FAIL_COLUMN_C.1
+        );
+        assert!(bytes < 64 * 1024);
     }
 }

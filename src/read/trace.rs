@@ -26,6 +26,7 @@
 //! a step nothing explains (a deleted server coming back).
 
 use crate::machine::distance::{explain, Explanation};
+use crate::machine::flight;
 use crate::machine::state::Pair;
 use crate::rules::projection::status;
 use crate::wire::action::Action;
@@ -475,10 +476,8 @@ impl Validator {
         match (prev.task, pair.task) {
             (_, Some(_)) => {
                 let here = pair.in_flight();
-                let continuing = self
-                    .current
-                    .iter()
-                    .filter(|a| here.contains(*a) && a.continues(prev, pair))
+                let continuing = members(self.current.intersection(here))
+                    .filter(|a| a.continues(prev, pair))
                     .fold(ActionSet::EMPTY, |set, a| set.with(a));
                 let (ops, new) = if continuing.is_empty() {
                     // A new operation (or the old one ended between polls).
@@ -495,11 +494,8 @@ impl Validator {
                 // by one of their failures); else one the previous state
                 // accepts, run to its end or a failure (a delete that
                 // pre-empted the task and failed); else only a reset.
-                let ended = self
-                    .current
-                    .iter()
-                    .filter(|a| ends_at(*a, prev, pair))
-                    .fold(ActionSet::EMPTY, |set, a| set.with(a));
+                // (the task is null here: one row of the table).
+                let ended = self.current.intersection(flight::ended_at(prev, pair.vm));
                 let (kind, ops, new) = if !ended.is_empty() {
                     (StepKind::Ended, ended, false)
                 } else {
@@ -638,7 +634,7 @@ impl Validator {
     }
 
     fn step(&self, index: usize, kind: StepKind, pair: Pair, new: bool) -> Step {
-        let mut only = self.current.iter();
+        let mut only = members(self.current);
         let phase = match (only.next(), only.next(), pair.task) {
             (Some(action), None, Some(task)) => action.phase_of(task),
             _ => None,
@@ -659,11 +655,17 @@ const RESET_ONLY: ActionSet = ActionSet::EMPTY.with(Action::ResetState);
 /// Whether `action` started from `start` can be left at `to`: its success
 /// end (task null), or one of its failure ends.
 fn can_leave(action: Action, start: VmState, to: Pair) -> bool {
-    (to.task.is_none() && action.outcome(start).contains(to.vm)) || action.can_fail_to(start, to)
+    if to.task.is_none() {
+        return flight::leaving(start, to.vm).contains(action);
+    }
+    action.can_fail_to(start, to)
 }
 
 /// Whether `action`, in flight at `from` (from some start), can end at `to`.
 fn ends_at(action: Action, from: Pair, to: Pair) -> bool {
+    if to.task.is_none() {
+        return flight::ended_at(from, to.vm).contains(action);
+    }
     VmState::ALL.iter().any(|start| {
         action.in_flight_from(*start, from.vm, from.task) && can_leave(action, *start, to)
     })
@@ -672,6 +674,9 @@ fn ends_at(action: Action, from: Pair, to: Pair) -> bool {
 /// The operations `from` accepts that, run to their end or to one of
 /// their failures, leave `to`.
 fn completing(from: Pair, to: Pair) -> ActionSet {
+    if to.task.is_none() {
+        return flight::accepted_at(from).intersection(flight::leaving(from.vm, to.vm));
+    }
     Action::ALL
         .iter()
         .filter(|a| a.accepts(from.vm, from.task, true) && can_leave(**a, from.vm, to))
@@ -680,8 +685,16 @@ fn completing(from: Pair, to: Pair) -> ActionSet {
 
 /// Of `candidates`, those the previous pair could have started.
 fn accepted_from(prev: Pair, candidates: ActionSet) -> ActionSet {
-    candidates
-        .iter()
-        .filter(|a| a.accepts(prev.vm, prev.task, true))
-        .fold(ActionSet::EMPTY, |set, a| set.with(a))
+    candidates.intersection(flight::accepted_at(prev))
+}
+
+/// The actions of a set, lowest first, by their bits (a set's own iterator
+/// asks every action in turn).
+fn members(set: ActionSet) -> impl Iterator<Item = Action> {
+    let mut bits = set.bits();
+    core::iter::from_fn(move || {
+        let at = bits.trailing_zeros() as usize;
+        bits &= bits.wrapping_sub(1);
+        Action::ALL.get(at).copied()
+    })
 }
