@@ -5,6 +5,7 @@
 
 use crate::machine::flight;
 use crate::machine::state::Pair;
+use crate::rules::compute::retried_as;
 use crate::rules::projection::status;
 use crate::wire::action::Action;
 use crate::wire::set::StatusSet;
@@ -176,6 +177,10 @@ const fn wait_for_c(action: Action, start: VmState) -> WaitFor {
         let vm = VmState::ALL[v];
         // The in-flight tasks at vm, bit by bit (bit t: task slot t).
         let mut mask = flight::mid_c(action, start, vm);
+        // A restart may retry the action as another, which then runs.
+        if let Some(retry) = retried_as(action) {
+            mask |= flight::mid_c(retry, start, vm);
+        }
         while mask != 0 {
             let t = mask.trailing_zeros() as usize;
             mask &= mask - 1;
@@ -247,7 +252,8 @@ mod tests {
         let mut in_progress = StatusSet::EMPTY;
         for vm in VmState::ALL {
             for task in TaskState::ALL_OR_NULL {
-                if action.in_flight_from(start, vm, task) {
+                let retried = retried_as(action).is_some_and(|r| r.in_flight_from(start, vm, task));
+                if action.in_flight_from(start, vm, task) || retried {
                     in_progress = in_progress.with(status(vm, task));
                 }
             }

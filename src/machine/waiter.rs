@@ -5,7 +5,7 @@
 use crate::machine::flight::{self, PairBits};
 use crate::machine::state::{Pair, ServerState};
 use crate::machine::wait::WaitFor;
-use crate::rules::compute::{restart_decision, restart_failure};
+use crate::rules::compute::{restart_decision, restart_failure, retried_as};
 use crate::rules::outcome::{Driver, Mechanism};
 use crate::wire::action::Action;
 use crate::wire::microversion::Microversion;
@@ -75,6 +75,9 @@ pub enum WaitReason {
     Failure(Mechanism),
     /// A compute restart in the middle of the action left this state.
     ComputeRestart,
+    /// A compute restart retried the action as this one (a soft reboot as
+    /// hard: [`crate::rules::retried_as`]), in flight here; Nova carries on.
+    Retried(Action),
     /// A delete pre-empted the action.
     Deleted,
     /// Neither the action nor its failures, a restart or a delete leave it.
@@ -101,6 +104,9 @@ impl core::fmt::Display for WaitReason {
             ),
             WaitReason::Failure(mechanism) => f.write_str(mechanism.describe()),
             WaitReason::ComputeRestart => f.write_str("a compute restart cut the action short"),
+            WaitReason::Retried(next) => {
+                write!(f, "a compute restart retried it as {next}, in flight here")
+            }
             WaitReason::Deleted => f.write_str("a delete pre-empted the action"),
             WaitReason::Unexplained => {
                 f.write_str("neither the action, its failures, a restart nor a delete leave this")
@@ -386,6 +392,19 @@ impl Waiter {
         if action.in_flight_from(start, pair.vm, pair.task) {
             return answer(WaitProgress::InProgress, WaitReason::Phase(pair.task));
         }
+        // A compute restart may have retried the action as another (a soft
+        // reboot as hard, `retried_as`): in flight there, it goes on.
+        let retried = retried_as(action).map(|next| (next, Waiter::new(next, start).judge(pair)));
+        if let Some((
+            next,
+            WaitAnswer {
+                progress: WaitProgress::InProgress,
+                ..
+            },
+        )) = retried
+        {
+            return answer(WaitProgress::InProgress, WaitReason::Retried(next));
+        }
         match fail_code(action, start, pair) {
             NO_FAILURE => {}
             RESTART => return answer(WaitProgress::Failed, WaitReason::ComputeRestart),
@@ -403,7 +422,11 @@ impl Waiter {
         if deleting {
             return answer(WaitProgress::Failed, WaitReason::Deleted);
         }
-        answer(WaitProgress::Impossible, WaitReason::Unexplained)
+        // What only the retried action explains (its failures, its end).
+        match retried {
+            Some((_, other)) if other.progress != WaitProgress::Impossible => other,
+            _ => answer(WaitProgress::Impossible, WaitReason::Unexplained),
+        }
     }
 
     #[inline]
@@ -695,6 +718,18 @@ mod tests {
             if action.in_flight_from(start, pair.vm, pair.task) {
                 return answer(WaitProgress::InProgress, WaitReason::Phase(pair.task));
             }
+            let retried =
+                retried_as(action).map(|next| (next, Slow(Waiter::new(next, start)).judge(pair)));
+            if let Some((
+                next,
+                WaitAnswer {
+                    progress: WaitProgress::InProgress,
+                    ..
+                },
+            )) = retried
+            {
+                return answer(WaitProgress::InProgress, WaitReason::Retried(next));
+            }
             let failure = action
                 .failure_ends(start)
                 .find(|(p, _)| *p == pair)
@@ -712,7 +747,10 @@ mod tests {
             if deleting {
                 return answer(WaitProgress::Failed, WaitReason::Deleted);
             }
-            answer(WaitProgress::Impossible, WaitReason::Unexplained)
+            match retried {
+                Some((_, other)) if other.progress != WaitProgress::Impossible => other,
+                _ => answer(WaitProgress::Impossible, WaitReason::Unexplained),
+            }
         }
 
         /// Whether a compute restart while the action is in flight (its own

@@ -3,6 +3,7 @@
 //! when the service restarts (`_init_instance`).
 
 use crate::machine::state::ServerState;
+use crate::wire::action::Action;
 use crate::wire::power::PowerState;
 use crate::wire::task::TaskState;
 use crate::wire::vm::VmState;
@@ -124,6 +125,26 @@ pub enum RestartDecision {
     /// Nothing (the task, if any, stays: image_backup, shelving*, ... are
     /// not handled).
     Nothing,
+}
+
+/// The action a compute restart carries an operation on as, where the
+/// retry changes its kind: a soft reboot the restart finds with the guest
+/// not running is retried as a hard one, its task_state set to
+/// `reboot_pending_hard` (nova/compute/manager.py:1124-1132; the retry's
+/// decision in `_retry_reboot`, :1295-1317). `None`: a restart never turns
+/// this action into another (it reruns it, clears it, or fails it).
+///
+/// ```
+/// use nova_states::rules::retried_as;
+/// use nova_states::Action;
+/// assert_eq!(retried_as(Action::RebootSoft), Some(Action::RebootHard));
+/// assert_eq!(retried_as(Action::Stop), None);
+/// ```
+pub const fn retried_as(action: Action) -> Option<Action> {
+    match action {
+        Action::RebootSoft => Some(Action::RebootHard),
+        _ => None,
+    }
 }
 
 /// What a compute restart decides for a state, given the hypervisor's

@@ -28,7 +28,7 @@ pub(crate) mod spec;
 
 pub use actions::power::ALLOW_REBOOT;
 pub use compute::{
-    restart_decision, restart_failure, sync_decision, RestartDecision, SyncDecision,
+    restart_decision, restart_failure, retried_as, sync_decision, RestartDecision, SyncDecision,
 };
 pub use edge::{Branch, Edge, Guard};
 pub use outcome::{DiskCapture, Driver, EndVm, FailureEnd, FailurePhase, FailurePoint, Mechanism};

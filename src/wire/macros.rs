@@ -62,6 +62,12 @@ macro_rules! wire_enum {
             /// }
             /// ```
             pub const fn index(self) -> usize {
+                // Where every discriminant is its position (all but power
+                // states), the index is the discriminant: one cast, no
+                // comparisons (`SEQUENTIAL` is decided at compile time).
+                if Self::SEQUENTIAL {
+                    return self as usize;
+                }
                 let mut position = 0;
                 $(
                     if matches!(self, Self::$Var) {
@@ -71,6 +77,18 @@ macro_rules! wire_enum {
                 )*
                 position
             }
+
+            /// Whether each discriminant equals the value's position in
+            /// [`Self::ALL`] (evaluated at compile time).
+            const SEQUENTIAL: bool = {
+                let mut position: usize = 0;
+                let mut sequential = true;
+                $(
+                    sequential = sequential && Self::$Var as usize == position;
+                    position += 1;
+                )*
+                sequential && position == Self::COUNT
+            };
 
             /// The wire name, exactly as Nova writes it.
             ///

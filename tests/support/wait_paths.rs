@@ -7,7 +7,7 @@
 
 #![allow(dead_code)]
 
-use nova_states::rules::{restart_decision, restart_failure, Branch, FailurePoint};
+use nova_states::rules::{restart_decision, restart_failure, retried_as, Branch, FailurePoint};
 use nova_states::{Action, Microversion, Pair, PowerState, ServerState, TaskState, VmState};
 
 /// The longest path walked, in pairs (the exhaustive test and the page).
@@ -116,6 +116,15 @@ pub fn steps(
     at: Pair,
     first: bool,
 ) -> Vec<(Pair, Option<End>)> {
+    // A restart retried the action as another (a soft reboot as hard): from
+    // there on, the other's writes and failures.
+    if let Some(next) = retried_as(action) {
+        if !action.in_flight_from(start, at.vm, at.task)
+            && next.in_flight_from(start, at.vm, at.task)
+        {
+            return steps(next, start, version, at, false);
+        }
+    }
     let mut out = Vec::new();
     for (i, e) in action.edges().iter().enumerate() {
         if e.api || e.from != at.task || !edge_allowed(action, start, version, i) {
@@ -170,8 +179,10 @@ pub fn steps(
                 task: after.task,
             };
             if next != at {
-                let end = if action.in_flight_from(start, next.vm, next.task) && next.task.is_some()
-                {
+                let goes_on = action.in_flight_from(start, next.vm, next.task)
+                    || retried_as(action)
+                        .is_some_and(|retry| retry.in_flight_from(start, next.vm, next.task));
+                let end = if goes_on && next.task.is_some() {
                     None
                 } else {
                     Some(End::Restart)

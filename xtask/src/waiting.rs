@@ -150,7 +150,6 @@ pub fn classify(
     let last = path.pairs.len().saturating_sub(1);
     let success = path.end == End::Success;
     match verdict {
-        Verdict::Hang if nova_carries_on(path) => None,
         Verdict::Hang => end.progress.is_final().then_some(Mistake::Hang),
         Verdict::Success(i) if success && i < last => Some(Mistake::EarlySuccess),
         Verdict::Success(_) if success => None,
@@ -165,19 +164,6 @@ pub fn classify(
             running.then_some(Mistake::EarlyFailure)
         }
     }
-}
-
-/// Whether the path stops where Nova carries on by itself: a compute
-/// restart that leaves a task set under a vm_state other than error (a
-/// soft reboot the restart retries as a hard one,
-/// nova/compute/manager.py:1124-1135). A client still polling there is not
-/// hanging.
-pub fn nova_carries_on(path: &Path) -> bool {
-    path.end == End::Restart
-        && path
-            .pairs
-            .last()
-            .is_some_and(|p| p.task.is_some() && p.vm != VmState::Error)
 }
 
 /// One example of a mistake.
@@ -499,10 +485,10 @@ pub fn waiting_md(out: &mut dyn Write) -> fmt::Result {
     writeln!(
         out,
         "A compute restart during a soft reboot turns it into a hard reboot \
-         that Nova carries on (`nova/compute/manager.py:1124-1135`): the \
-         paths stop at (active, reboot_pending_hard), and a client still \
-         polling there is not counted as hanging. (The `Waiter` answers \
-         failed there, a compute restart; the reboot does go on.)\n"
+         that Nova carries on (`nova/compute/manager.py:1124-1132`, \
+         `nova_states::rules::retried_as`): the paths go on from \
+         (active, reboot_pending_hard) with the hard reboot's writes, and the \
+         `Waiter` answers in progress there.\n"
     )?;
     writeln!(out, "The mistakes counted:\n")?;
     writeln!(out, "- **hangs**: the client never reaches a verdict and polls until its timeout (the action had ended);")?;

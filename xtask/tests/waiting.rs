@@ -251,14 +251,11 @@ fn some_rows_are_exact_and_the_page_says_so() {
 }
 
 /// A compute restart during a soft reboot retries it as a hard reboot
-/// (nova/compute/manager.py:1124-1135: task_state reboot_pending_hard, then
+/// (nova/compute/manager.py:1124-1132: task_state reboot_pending_hard, then
 /// `reboot_instance(..., 'HARD')`), which ends in (active, null): the
-/// reboot goes on and succeeds. The `Waiter` answers failed (a compute
-/// restart) at (active, reboot_pending_hard) and stays failed. Reported,
-/// not fixed here (the waiter's behaviour is out of this page's scope):
-/// run with `--ignored` to see it fail.
+/// reboot goes on and succeeds, and the `Waiter` follows it
+/// (`rules::retried_as`) instead of answering failed at the restart.
 #[test]
-#[ignore = "Waiter bug reported: a restart's retried hard reboot is answered failed"]
 fn waiter_follows_a_soft_reboot_a_restart_retries_as_hard() {
     let mut w = Waiter::new(Action::RebootSoft, VmState::Active);
     w.observe(VmState::Active, Some(TaskState::Rebooting));
