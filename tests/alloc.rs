@@ -695,3 +695,30 @@ fn harness_core_allocates_nothing() {
         nova.possible().len()
     });
 }
+
+#[test]
+fn distances_and_explanations_allocate_nothing() {
+    use nova_states::machine::{explain, min_operations};
+    use nova_states::{ActionSet, Pair};
+    let pairs: Vec<Pair> = (0..Pair::COUNT)
+        .filter_map(Pair::from_index)
+        .filter(|p| p.is_possible())
+        .collect();
+    let from = Pair {
+        vm: VmState::Active,
+        task: Some(TaskState::ResizeMigrating),
+    };
+    let in_flight = ActionSet::EMPTY.with(Action::Resize);
+    let total = assert_no_alloc("min_operations / explain", || {
+        let mut total = 0usize;
+        for to in &pairs {
+            total += usize::from(min_operations(from, in_flight, *to).unwrap_or(0));
+            if let Some(why) = explain(from, in_flight, *to) {
+                total += why.operations().count();
+            }
+        }
+        total
+    });
+    // Both counted each step's operations once.
+    assert!(total > 0 && total % 2 == 0);
+}

@@ -235,6 +235,10 @@ struct TraceArgs {
     /// the next one is checked as across a gap.
     #[arg(long)]
     lenient: bool,
+    /// Strict mode: a step that needs more than N operations between two
+    /// polls (the fewest that explain it) is a violation (exit 1).
+    #[arg(long, value_name = "N")]
+    max_operations_between: Option<u8>,
 }
 
 #[derive(Args, Debug)]
@@ -415,6 +419,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<u8, Fail> {
             false,
             Driver::LibvirtStandard,
             ReadOptions::STRICT,
+            None,
             out,
         ),
         Some(Command::Explain(args)) => cmd_explain(args, out),
@@ -426,6 +431,7 @@ fn run(cli: Cli, out: &mut Out) -> Result<u8, Fail> {
                 args.json,
                 args.driver.driver(),
                 read_options(args.lenient),
+                args.max_operations_between,
                 out,
             )
         }

@@ -934,3 +934,154 @@ fn wait_reads_server_documents_too() {
     assert_eq!(value["final"], "done");
     assert_eq!(value["verdicts"][0]["at"], "2024-01-01T00:00:00Z");
 }
+
+fn polled(lines: &[(&str, &str, &str, &str)]) -> String {
+    lines
+        .iter()
+        .map(|(at, status, vm, task)| {
+            format!("{at} status: {status} vm_state: {vm} task_state: {task} power_state: 1\n")
+        })
+        .collect()
+}
+
+/// The defect of issue 14: after an impossible observation the text output
+/// started over ("first observation"), the trace went on from before the
+/// impossible observation (so every later one was impossible too), and the
+/// count did not say how many were impossible.
+#[test]
+fn defect_14_trace_goes_on_from_an_impossible_observation() {
+    let input = polled(&[
+        ("10:00", "ACTIVE", "active", "null"),
+        ("10:01", "DELETED", "deleted", "null"),
+        ("10:02", "ACTIVE", "active", "image_snapshot"),
+        ("10:03", "ACTIVE", "active", "image_uploading"),
+    ]);
+    let out = run(&["trace", "-"], &input);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = |at: &str| text.lines().find(|l| l.contains(at)).unwrap().to_string();
+    assert!(line("10:02").contains("IMPOSSIBLE"), "{text}");
+    // Checked from 10:02, where the server was seen: one snapshot going on.
+    assert!(!line("10:03").contains("IMPOSSIBLE"), "{text}");
+    assert_eq!(text.matches("first observation").count(), 1, "{text}");
+    assert!(text.contains("4 observations, 1 impossible;"), "{text}");
+    // A wrong status on the first line: the next is no first observation.
+    let input = "10:00 status: ACTIVE vm_state: stopped task_state: null\n\
+                 10:01 status: ACTIVE vm_state: active task_state: null\n";
+    let text = String::from_utf8(run(&["trace", "-"], input).stdout).unwrap();
+    assert!(!text.contains("first observation"), "{text}");
+    // Checked from stopped: a start (among others) between the polls.
+    assert!(text.contains("start or reboot_hard"), "{text}");
+    assert!(text.contains("2 observations, 1 impossible;"), "{text}");
+}
+
+/// The issue's case: a resize seen migrating, then shelved_offloaded, then
+/// a snapshot starting: each step says its fewest operations.
+#[test]
+fn trace_explains_a_rolled_back_resize_then_a_shelve() {
+    let input = polled(&[
+        ("10:00", "RESIZE", "active", "resize_migrating"),
+        ("10:03", "SHELVED_OFFLOADED", "shelved_offloaded", "null"),
+        ("10:06", "ACTIVE", "active", "image_snapshot"),
+    ]);
+    let out = run(&["trace", "-"], &input);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = |at: &str| text.lines().find(|l| l.contains(at)).unwrap().to_string();
+    let shelved = line("10:03");
+    assert!(
+        shelved.contains("2 operations at least: resize failed at resize_migrating")
+            && shelved.contains("then shelve (ended shelved_offloaded)"),
+        "{text}"
+    );
+    assert!(!shelved.contains("resize or migrate ended"), "{text}");
+    let snapshot = line("10:06");
+    assert!(
+        snapshot.contains("unshelve") && snapshot.contains("then start snapshot"),
+        "{text}"
+    );
+    let v = json_of(&run(&["trace", "-", "--json"], &input));
+    let steps = v["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 2);
+    assert_eq!(steps[0]["at"], "10:03");
+    assert_eq!(steps[0]["min_operations"], 2);
+    let first = &steps[0]["explanation"][0];
+    assert_eq!(first["operation"], "resize");
+    assert_eq!(first["origin"], "in_flight");
+    assert_eq!(first["end"], "failed");
+    assert_eq!(first["failed_at"], "resize_migrating");
+    assert_eq!(steps[0]["explanation"][1]["operation"], "shelve");
+    assert_eq!(steps[1]["min_operations"], 2);
+    assert_eq!(steps[1]["explanation"][0]["operation"], "unshelve");
+    assert_eq!(steps[0]["only_by_failure_or_reset"], false);
+}
+
+/// Strict mode: with at most one operation between polls the seed's snapshot
+/// passes, and a snapshot that restarts between two polls does not.
+#[test]
+fn strict_mode_max_operations_between() {
+    let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/seed-snapshot.txt");
+    let seed = seed.to_str().unwrap();
+    let out = run(&["trace", "--max-operations-between", "1", seed], "");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let restart = polled(&[
+        ("10:00", "ACTIVE", "active", "null"),
+        ("10:03", "ACTIVE", "active", "image_snapshot"),
+        ("10:06", "ACTIVE", "active", "image_uploading"),
+        ("10:09", "ACTIVE", "active", "image_snapshot"),
+    ]);
+    // Legal for Nova: without the strict mode, exit 0, the step explained.
+    let out = run(&["trace", "-"], &restart);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("2 operations at least: snapshot ended (active), then start snapshot"),
+        "{text}"
+    );
+    let out = run(&["trace", "--max-operations-between", "1", "-"], &restart);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("VIOLATION: 10:09: 2 operations at least between two polls, more than --max-operations-between 1"), "{text}");
+    let out = run(&["trace", "--max-operations-between", "2", "-"], &restart);
+    assert_eq!(out.status.code(), Some(0));
+    let v = json_of(&run(
+        &["trace", "--json", "--max-operations-between", "1", "-"],
+        &restart,
+    ));
+    assert_eq!(v["legal"], false);
+    assert_eq!(v["violations"][0]["at"], "10:09");
+    let steps = v["steps"].as_array().unwrap();
+    assert_eq!(steps.iter().filter(|s| s["min_operations"] == 2).count(), 1);
+    assert!(steps
+        .iter()
+        .all(|s| s["min_operations"].as_u64().unwrap() >= 1));
+}
+
+/// A step only a failure or an admin reset explains is flagged, strict or not.
+#[test]
+fn trace_flags_a_step_only_a_failure_or_a_reset_explains() {
+    let input = polled(&[
+        ("10:00", "ACTIVE", "active", "null"),
+        ("10:03", "ERROR", "error", "null"),
+    ]);
+    for args in [
+        &["trace", "-"][..],
+        &["trace", "--max-operations-between", "3", "-"],
+    ] {
+        let out = run(args, &input);
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("[only a failure or an admin reset explains this step]"),
+            "{text}"
+        );
+    }
+    let v = json_of(&run(&["trace", "--json", "-"], &input));
+    assert_eq!(v["steps"][0]["only_by_failure_or_reset"], true);
+    assert_eq!(v["steps"][0]["min_operations"], 1);
+}

@@ -138,8 +138,9 @@ fn fleet_text_has_a_section_per_server() {
         "{text}"
     );
     assert!(
-        text.lines()
-            .any(|l| l.starts_with("server b: 2 observations, no operation seen; IMPOSSIBLE: #2: ")),
+        text.lines().any(|l| l.starts_with(
+            "server b: 2 observations, 1 impossible, no operation seen; IMPOSSIBLE: #2: "
+        )),
         "{text}"
     );
     assert!(
@@ -174,6 +175,7 @@ fn fleet_of_one_id_keeps_the_single_server_output() {
         [
             "driver",
             "operations",
+            "steps",
             "violations",
             "observations",
             "legal"

@@ -25,6 +25,7 @@
 //! outside the reachable set, a reported status that is not the projection,
 //! a step nothing explains (a deleted server coming back).
 
+use crate::machine::distance::{explain, Explanation};
 use crate::machine::flight;
 use crate::machine::state::Pair;
 use crate::rules::projection::status;
@@ -302,6 +303,47 @@ impl Validator {
     /// ```
     pub const fn current(&self) -> ActionSet {
         self.current
+    }
+
+    /// The (vm_state, task_state) pair of the last observation taken, if any.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Observation, Pair, Validator, VmState};
+    ///
+    /// let mut v = Validator::new();
+    /// assert_eq!(v.last(), None);
+    /// v.observe(Observation { vm: VmState::Stopped, task: None, power: None, status: None })?;
+    /// assert_eq!(v.last(), Some(Pair { vm: VmState::Stopped, task: None }));
+    /// # Ok::<(), nova_states::Violation>(())
+    /// ```
+    pub const fn last(&self) -> Option<Pair> {
+        self.prev
+    }
+
+    /// The fewest operations that lead from the last observation to `to`,
+    /// and which ones ([`explain`](crate::machine::explain) from
+    /// [`last`](Self::last) with [`current`](Self::current) in flight).
+    /// Call it before [`observe`](Self::observe) takes `to`. `None` before
+    /// any observation, or when nothing leads to `to`.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nova_states::{Observation, Pair, TaskState, Validator, VmState};
+    ///
+    /// let obs = |task| Observation { vm: VmState::Active, task, power: None, status: None };
+    /// let mut v = Validator::new();
+    /// v.observe(obs(None))?;
+    /// v.observe(obs(Some(TaskState::ImageUploading)))?;
+    /// // A second snapshot began after the first ended: two operations.
+    /// let next = Pair { vm: VmState::Active, task: Some(TaskState::ImageSnapshot) };
+    /// assert_eq!(v.explain(next).map(|e| e.len()), Some(2));
+    /// # Ok::<(), nova_states::Violation>(())
+    /// ```
+    pub fn explain(&self, to: Pair) -> Option<Explanation> {
+        explain(self.prev?, self.current, to)
     }
 
     /// The vm_state the operation in flight started from, when seen.

@@ -7,6 +7,8 @@
 //!   outcomes, waits, the power sync and restart recovery.
 //! - [`relation`]: the invariants of the transition relation, one named
 //!   test each (docs/invariants.md), and the exhaustive exploration.
+//! - [`distance`]: the fewest operations behind a step, against a
+//!   brute-force search over the relation.
 //! - [`enabled`]: what can happen now (`machine::enabled`, `Run`) and
 //!   the two traps of a hand-written harness.
 //! - [`sim`]: the simulator's writes against the relation and the
@@ -35,6 +37,7 @@ mod support;
 
 mod actions;
 mod bad_inputs;
+mod distance;
 mod documents;
 mod enabled;
 mod failures;

@@ -13,6 +13,7 @@ use nova_states_cli::render::docs::{self, DiagramFormat};
 use nova_states_cli::render::{matrix, model, preflight};
 
 pub mod clients;
+pub mod distance;
 pub mod reach;
 pub mod waiting;
 
@@ -23,6 +24,8 @@ pub enum Generated {
     Model,
     /// `src/machine/reach_table.rs`.
     ReachTable,
+    /// `src/machine/distance_table.rs`.
+    DistanceTable,
     /// `docs/states.md`.
     States,
     /// `docs/status.md`.
@@ -47,6 +50,7 @@ impl Generated {
         let fixed = [
             Generated::Model,
             Generated::ReachTable,
+            Generated::DistanceTable,
             Generated::States,
             Generated::Status,
             Generated::Actions,
@@ -77,6 +81,7 @@ impl Generated {
         match self {
             Generated::Model => "docs/model.json".into(),
             Generated::ReachTable => "src/machine/reach_table.rs".into(),
+            Generated::DistanceTable => "src/machine/distance_table.rs".into(),
             Generated::States => "docs/states.md".into(),
             Generated::Status => "docs/status.md".into(),
             Generated::Actions => "docs/actions.md".into(),
@@ -98,6 +103,7 @@ impl Generated {
         let written = match self {
             Generated::Model => return model::model_json().map_err(|e| e.to_string()),
             Generated::ReachTable => reach::write_reach_table(&mut out),
+            Generated::DistanceTable => distance::write_distance_table(&mut out),
             Generated::States => docs::states_md(&mut out),
             Generated::Status => docs::status_md(&mut out),
             Generated::Actions => docs::actions_md(&mut out),

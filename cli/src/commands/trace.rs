@@ -15,6 +15,8 @@ use std::collections::HashMap;
 
 use crate::commands::explain::vm_names;
 use crate::*;
+use nova_states::machine::{Explanation, Operation, Origin, RunEnd};
+use nova_states::rules::FailurePoint;
 use nova_states_cli::input::{Position, Skipped};
 
 /// An operation seen along the trace, while it runs.
@@ -84,6 +86,8 @@ pub(crate) struct Report<'o> {
     tag: Option<String>,
     /// One text line, built in place (no allocation per line).
     buf: String,
+    /// `--max-operations-between`: a step needing more is a violation.
+    max_operations: Option<u8>,
 }
 
 impl Report<'_> {
@@ -173,6 +177,7 @@ pub(crate) fn trace(
     as_json: bool,
     driver: Driver,
     options: ReadOptions,
+    max_operations: Option<u8>,
     out: &mut Out,
 ) -> Result<u8, Fail> {
     if !as_json {
@@ -192,6 +197,7 @@ pub(crate) fn trace(
         held: Vec::new(),
         tag: None,
         buf: String::with_capacity(160),
+        max_operations,
     };
     match follow_trace(input, source, options, &mut report) {
         // An error after the JSON object was opened closes it with the
@@ -230,6 +236,10 @@ pub(crate) struct ServerTrace {
     held: Vec<String>,
     /// Notifications placed as observations.
     notifications: usize,
+    /// Observations found impossible.
+    impossible: usize,
+    /// (JSON) each step's fewest operations, for steps that change the pair.
+    steps: Vec<Value>,
 }
 
 impl ServerTrace {
@@ -249,6 +259,8 @@ impl ServerTrace {
             operations: 0,
             held: Vec::new(),
             notifications: 0,
+            impossible: 0,
+            steps: Vec::new(),
         }
     }
 
@@ -275,18 +287,22 @@ impl ServerTrace {
             1 => " (1 with a name unknown to this model, not checked)".to_string(),
             n => format!(" ({n} with names unknown to this model, not checked)"),
         };
-        counted + &unchecked
+        let impossible = match self.impossible {
+            0 => String::new(),
+            n => format!(", {n} impossible"),
+        };
+        counted + &impossible + &unchecked
     }
 
     /// The keys after `operations` in the single server's JSON object.
     fn json_rest(&self) -> Value {
         let legal = self.legal();
-        if self.unknown.is_empty() {
-            json!({"violations": self.violations, "observations": self.observations, "legal": legal})
-        } else {
-            json!({"violations": self.violations, "unknown_names": self.unknown,
-                   "observations": self.observations, "legal": legal})
+        let mut rest = json!({"steps": self.steps, "violations": self.violations,
+                              "observations": self.observations, "legal": legal});
+        if !self.unknown.is_empty() {
+            rest["unknown_names"] = json!(self.unknown);
         }
+        rest
     }
 
     /// Checks one observation (a document or a polling line) and writes
@@ -349,6 +365,9 @@ impl ServerTrace {
             Record::Json(d, _) => d.doc.assess().err().map(|e| e.to_string()),
             _ => None,
         };
+        // Where the validator stood before this observation: the step's
+        // explanation starts there.
+        let before = self.v;
         let placed = match (inconsistent, &seen) {
             (Some(e), seen) => Err((seen.shown(), format!("INCONSISTENT document: {e}"))),
             (None, Seen::Known(obs)) => self
@@ -420,6 +439,7 @@ impl ServerTrace {
         };
         match placed {
             Ok((obs, step)) => {
+                let why = step_explanation(&before, &obs);
                 let index = self.accepted;
                 self.accepted += 1;
                 self.tracker.feed(index, &obs, &step);
@@ -453,7 +473,10 @@ impl ServerTrace {
                             b.push_str(" ended");
                         }
                         None => {
-                            describe_into(b, &step, &obs);
+                            match &why {
+                                Some(w) if !w.is_obvious() => b.push_str(&explanation_text(w)),
+                                _ => describe_into(b, &step, &obs),
+                            }
                             if notice.is_some_and(|n| n.event.1 == nova_states::read::Phase::Error)
                             {
                                 // Nova sends .error before it reverts the
@@ -465,6 +488,20 @@ impl ServerTrace {
                         }
                     }
                 })?;
+                if let Some(w) = &why {
+                    if report.json {
+                        self.steps.push(explanation_json(label, w));
+                    }
+                    if let Some(message) = too_many(w, report.max_operations) {
+                        report.line(&format!("{:<58} VIOLATION: {message}", ""))?;
+                        self.first_violation
+                            .get_or_insert_with(|| format!("VIOLATION: {label}: {message}"));
+                        if report.json {
+                            self.violations
+                                .push(json!({"at": label, "message": message}));
+                        }
+                    }
+                }
                 if let Some(r) = ended {
                     report.operation(&r, Some(label))?;
                 }
@@ -489,10 +526,21 @@ impl ServerTrace {
                     b.push_str(&message);
                 })?;
                 self.first_violation
-                    .get_or_insert_with(|| format!("{label}: {message}"));
+                    .get_or_insert_with(|| format!("IMPOSSIBLE: {label}: {message}"));
                 if report.json {
                     self.violations
                         .push(json!({"at": label, "message": message}));
+                }
+                self.impossible += 1;
+                // Go on from what was observed, when Nova can be there: the
+                // next observation is checked from it, not from before it,
+                // and is no "first observation".
+                if let Some(fresh) = resync(&seen) {
+                    if let Some(r) = self.run.take() {
+                        report.operation(&r, Some(label))?;
+                    }
+                    self.v = fresh;
+                    self.accepted += 1;
                 }
             }
         }
@@ -728,7 +776,7 @@ fn finish_one(trace: &ServerTrace, report: &mut Report<'_>, skipped: &Skipped) -
         let counted = trace.counted();
         match &trace.first_violation {
             None => writeln!(out, "\n{counted}; every step is one Nova can take")?,
-            Some(v) => writeln!(out, "\n{counted}; IMPOSSIBLE: {v}")?,
+            Some(v) => writeln!(out, "\n{counted}; {v}")?,
         }
         skipped_text(skipped, out)?;
     }
@@ -818,7 +866,8 @@ fn finish_fleet(
             };
             write!(
                 out,
-                "], \"violations\": {}{unknown}}}",
+                "], \"steps\": {}, \"violations\": {}{unknown}}}",
+                json!(trace.steps),
                 json!(trace.violations)
             )?;
         }
@@ -833,7 +882,7 @@ fn finish_fleet(
             };
             let verdict = match &trace.first_violation {
                 None => "every step is one Nova can take".to_string(),
-                Some(v) => format!("IMPOSSIBLE: {v}"),
+                Some(v) => v.clone(),
             };
             writeln!(
                 out,
@@ -1004,6 +1053,110 @@ pub(crate) fn observation(
 
 /// What a step means, as the trace's line says it, written at the end of
 /// `buf` (no allocation of its own).
+/// A validator standing at an observation found impossible, when its
+/// (vm_state, task_state) pair is one Nova can be in (a wrong status, a
+/// step nothing leads to): the trace goes on from there.
+pub(crate) fn resync(seen: &Seen) -> Option<Validator> {
+    let Seen::Known(obs) = seen else { return None };
+    let mut fresh = Validator::new();
+    fresh
+        .observe(Observation {
+            status: None,
+            ..*obs
+        })
+        .ok()?;
+    Some(fresh)
+}
+
+/// The fewest operations from where the validator stood (`before` this
+/// observation) to `obs`, when it had seen one and the pair changed.
+pub(crate) fn step_explanation(before: &Validator, obs: &Observation) -> Option<Explanation> {
+    let last = before.last()?;
+    if last == obs.pair() {
+        return None;
+    }
+    before.explain(obs.pair())
+}
+
+/// A step's explanation in words: "resize failed at resize_migrating,
+/// leaving active/null, then shelve (ended shelved_offloaded)", flagged
+/// when only a failure or an admin reset explains it.
+pub(crate) fn explanation_text(why: &Explanation) -> String {
+    let ops: Vec<String> = why.operations().map(|op| op.to_string()).collect();
+    let mut text = match why.len() {
+        0 | 1 => ops.join(""),
+        n => format!("{n} operations at least: {}", ops.join(", then ")),
+    };
+    if why.only_by_failure_or_reset() {
+        text.push_str(" [only a failure or an admin reset explains this step]");
+    }
+    text
+}
+
+/// A step's entry in the JSON output.
+pub(crate) fn explanation_json(at: &str, why: &Explanation) -> Value {
+    let ops: Vec<Value> = why.operations().map(|op| operation_json(&op)).collect();
+    json!({
+        "at": at,
+        "min_operations": why.len(),
+        "explanation": ops,
+        "only_by_failure_or_reset": why.only_by_failure_or_reset(),
+    })
+}
+
+fn operation_json(op: &Operation) -> Value {
+    let to = op.to();
+    let to = format!("{}/{}", to.vm, TaskState::name_or_null(to.task));
+    let text = op.to_string();
+    match *op {
+        Operation::Action {
+            action,
+            origin,
+            end,
+            ..
+        } => {
+            let origin = match origin {
+                Origin::Accepted => "accepted",
+                Origin::InFlight => "in_flight",
+                Origin::HandedOver => "handed_over",
+            };
+            let (end, failed_at) = match end {
+                RunEnd::Succeeded => ("succeeded", None),
+                RunEnd::Unfinished => ("unfinished", None),
+                RunEnd::Failed { phase } => (
+                    "failed",
+                    action
+                        .failure_phases()
+                        .get(usize::from(phase))
+                        .map(|row| match row.at {
+                            FailurePoint::At(task) => task.as_str(),
+                            FailurePoint::Api => "api",
+                            FailurePoint::NoTask => "null",
+                        }),
+                ),
+            };
+            json!({"operation": action.as_str(), "origin": origin, "end": end,
+                   "failed_at": failed_at, "to": to, "text": text})
+        }
+        Operation::PowerSync { .. } => json!({"operation": "power_sync", "to": to, "text": text}),
+        Operation::ComputeRestart { fails, .. } => {
+            json!({"operation": "compute_restart", "fails": fails, "to": to, "text": text})
+        }
+        Operation::ResetState(_) => json!({"operation": "reset_state", "to": to, "text": text}),
+    }
+}
+
+/// The strict mode's verdict on a step: more operations than allowed.
+pub(crate) fn too_many(why: &Explanation, max: Option<u8>) -> Option<String> {
+    let max = max?;
+    (why.len() > max).then(|| {
+        format!(
+            "{} operations at least between two polls, more than --max-operations-between {max}",
+            why.len()
+        )
+    })
+}
+
 pub(crate) fn describe_into(buf: &mut String, step: &Step, obs: &Observation) {
     let ops = |buf: &mut String| {
         for (n, a) in step.operations.iter().enumerate() {
