@@ -88,7 +88,15 @@ pub(crate) struct Report<'o> {
     buf: String,
     /// `--max-operations-between`: a step needing more is a violation.
     max_operations: Option<u8>,
+    /// Explanations already worked out, by (last pair, actions in flight,
+    /// next pair): a trace repeats the same few steps, and working one out
+    /// costs microseconds. Emptied when it grows past `EXPLAINED_MAX`, so
+    /// memory stays flat however long the trace.
+    explained: HashMap<(Pair, u64, Pair), Option<Explanation>>,
 }
+
+/// The most explanations [`Report::explained`] keeps.
+const EXPLAINED_MAX: usize = 1 << 14;
 
 impl Report<'_> {
     /// The JSON object's opening, written with the first operation (or at
@@ -198,6 +206,7 @@ pub(crate) fn trace(
         tag: None,
         buf: String::with_capacity(160),
         max_operations,
+        explained: HashMap::new(),
     };
     match follow_trace(input, source, options, &mut report) {
         // An error after the JSON object was opened closes it with the
@@ -439,7 +448,7 @@ impl ServerTrace {
         };
         match placed {
             Ok((obs, step)) => {
-                let why = step_explanation(&before, &obs);
+                let why = step_explanation(&before, &obs, &mut report.explained);
                 let index = self.accepted;
                 self.accepted += 1;
                 self.tracker.feed(index, &obs, &step);
@@ -1070,12 +1079,25 @@ pub(crate) fn resync(seen: &Seen) -> Option<Validator> {
 
 /// The fewest operations from where the validator stood (`before` this
 /// observation) to `obs`, when it had seen one and the pair changed.
-pub(crate) fn step_explanation(before: &Validator, obs: &Observation) -> Option<Explanation> {
+pub(crate) fn step_explanation(
+    before: &Validator,
+    obs: &Observation,
+    explained: &mut HashMap<(Pair, u64, Pair), Option<Explanation>>,
+) -> Option<Explanation> {
     let last = before.last()?;
     if last == obs.pair() {
         return None;
     }
-    before.explain(obs.pair())
+    let key = (last, before.current().bits(), obs.pair());
+    if let Some(why) = explained.get(&key) {
+        return *why;
+    }
+    if explained.len() >= EXPLAINED_MAX {
+        explained.clear();
+    }
+    let why = before.explain(obs.pair());
+    explained.insert(key, why);
+    why
 }
 
 /// A step's explanation in words: "resize failed at resize_migrating,
