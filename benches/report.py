@@ -357,7 +357,7 @@ def goals(rust, py, proc):
         ("—" if new is None else fmt_time(new))
         + ("" if r is None else f"; {r:.1f}× a bare index `table[action][start]` (in alternation)"),
         None if new is None else new <= 5)
-    add("simulator", "one simulator step", "—", "not implemented yet")
+    add("simulator", "one simulator step", "—", "no goal set; not benchmarked")
 
     c = proc.get("cli")
     if c:
