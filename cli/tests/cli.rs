@@ -1,17 +1,11 @@
 //! The `nova-states` command, run as users run it.
 
+#[path = "support/process.rs"]
+mod process;
+use process::{exe, run, run_raw, stdout};
+
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
-
-fn exe() -> PathBuf {
-    // Cargo builds the crate's binaries for its integration tests.
-    PathBuf::from(env!("CARGO_BIN_EXE_nova-states"))
-}
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
-    run_raw(&args, stdin.as_bytes())
-}
 
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/corpus")
@@ -161,26 +155,6 @@ fn model_formats() {
 
 // --- The command never panics and never guesses: one named test per defect
 // found by feeding it hostile input.
-
-/// Runs the command with raw arguments and raw standard input.
-fn run_raw(args: &[std::ffi::OsString], stdin: &[u8]) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(exe())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The command may stop reading early (an error at the first line): a
-    // refused write is not the test's failure.
-    let _ = child.stdin.take().unwrap().write_all(stdin);
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 fn stderr(out: &Output) -> String {
     String::from_utf8(out.stderr.clone()).unwrap()

@@ -2,26 +2,12 @@
 //! (tests/data/notifications: Nova's samples, plain and in oslo
 //! envelopes), and `nova-states simulate --notifications`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+#[path = "support/process.rs"]
+mod process;
+use process::run_at_root as run;
 
 use nova_states::read::{EventType, NotifiedAction, Phase};
 use serde_json::Value;
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(PathBuf::from(env!("CARGO_BIN_EXE_nova-states")))
-        .args(args)
-        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The command may not read its input (a file argument).
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
 
 fn data(name: &str) -> String {
     format!("tests/data/notifications/{name}")

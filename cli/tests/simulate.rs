@@ -2,28 +2,11 @@
 //! server, its statuses are the projection's, it is byte-identical for the
 //! same arguments, and --failures 0 takes no failure path.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+#[path = "support/process.rs"]
+mod process;
+use process::run;
 
 use nova_states::{status, PowerState, TaskState, VmState};
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(PathBuf::from(env!("CARGO_BIN_EXE_nova-states")))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
-}
 
 fn simulate(args: &[&str]) -> String {
     let mut all = vec!["simulate"];

@@ -4,25 +4,14 @@
 //! (vm_state, task_state), read independently (by `explain`, or by
 //! splitting the sample's lines here).
 
+#[path = "support/process.rs"]
+mod process;
+use process::run;
+
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
 
 use nova_states::machine::{WaitProgress, Waiter};
 use nova_states::{Action, Pair, TaskState, VmState};
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    use std::io::Write;
-    let mut child = Command::new(PathBuf::from(env!("CARGO_BIN_EXE_nova-states")))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The command may stop reading early (an error on line 1).
-    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
-    child.wait_with_output().unwrap()
-}
 
 fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
