@@ -21,7 +21,7 @@
 //! `cargo bench --bench nova -- projection`.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nova_states::machine::{legal_edges, reachable_from_build};
@@ -31,6 +31,8 @@ use nova_states::{
 };
 use serde::de::IgnoredAny;
 
+#[path = "support/alternate.rs"]
+mod alternate;
 #[path = "support/floor.rs"]
 mod floor;
 
@@ -52,39 +54,9 @@ fn config() -> Criterion {
 /// `benches/report.py` (`ratios-nova.json` under `CRITERION_HOME`).
 static RATIOS: std::sync::Mutex<Vec<(String, f64)>> = std::sync::Mutex::new(Vec::new());
 
-/// What `thing` costs against `floor`, timed in alternation: a batch of
-/// one, then a batch of the other, fifteen times over, so a change of load
-/// on a shared machine hits both sides. Each batch runs for about 20 ms.
-/// Records and returns the median of the fifteen ratios.
-fn alternate(
-    name: &str,
-    mut thing: impl FnMut() -> usize,
-    mut floor: impl FnMut() -> usize,
-) -> f64 {
-    let mut batch = 1u64;
-    loop {
-        let start = Instant::now();
-        for _ in 0..batch {
-            black_box(thing());
-        }
-        if start.elapsed() > Duration::from_millis(20) || batch > 1 << 30 {
-            break;
-        }
-        batch *= 2;
-    }
-    let time = |f: &mut dyn FnMut() -> usize| {
-        let start = Instant::now();
-        for _ in 0..batch {
-            black_box(f());
-        }
-        start.elapsed().as_secs_f64()
-    };
-    let mut ratios: Vec<f64> = (0..15)
-        .map(|_| time(&mut thing) / time(&mut floor))
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    let median = ratios[ratios.len() / 2];
-    println!("{name}: {median:.2}x its floor (median of 15, in alternation)");
+/// [`alternate::alternate`], the median also recorded in the ratios file.
+fn alternate(name: &str, thing: impl FnMut() -> usize, floor: impl FnMut() -> usize) -> f64 {
+    let median = alternate::alternate(name, thing, floor);
     if let Ok(mut all) = RATIOS.lock() {
         all.push((name.to_string(), median));
         write_ratios(&all);

@@ -10,7 +10,11 @@
 //! to `ratios-waiter.json` there.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+#[path = "support/alternate.rs"]
+mod alternate;
+use alternate::alternate;
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nova_states::machine::{WaitProgress, Waiter};
@@ -121,40 +125,6 @@ fn waiter(c: &mut Criterion) {
             eprintln!("waiter: cannot write {}: {err}", path.display());
         }
     }
-}
-
-/// `thing` against `floor` in alternation: batches of about 20 ms, fifteen
-/// pairs, the median ratio (as `alternate` in benches/nova.rs).
-fn alternate(
-    name: &str,
-    mut thing: impl FnMut() -> usize,
-    mut floor: impl FnMut() -> usize,
-) -> f64 {
-    let mut batch = 1u64;
-    loop {
-        let start = Instant::now();
-        for _ in 0..batch {
-            black_box(thing());
-        }
-        if start.elapsed() > Duration::from_millis(20) || batch > 1 << 30 {
-            break;
-        }
-        batch *= 2;
-    }
-    let time = |f: &mut dyn FnMut() -> usize| {
-        let start = Instant::now();
-        for _ in 0..batch {
-            black_box(f());
-        }
-        start.elapsed().as_secs_f64()
-    };
-    let mut ratios: Vec<f64> = (0..15)
-        .map(|_| time(&mut thing) / time(&mut floor))
-        .collect();
-    ratios.sort_by(f64::total_cmp);
-    let median = ratios[ratios.len() / 2];
-    println!("{name}: {median:.2}x its floor (median of 15, in alternation)");
-    median
 }
 
 criterion_group! {
