@@ -126,7 +126,7 @@ fn fleet_text_has_a_section_per_server() {
         "{text}"
     );
     assert!(
-        text.contains("2 servers, 6 observations; IMPOSSIBLE steps in 1 of them"),
+        text.contains("2 servers, 6 observations; violations (an impossible step, or one over --max-operations-between) in 1 of them"),
         "{text}"
     );
 }

@@ -908,7 +908,7 @@ fn finish_fleet(
             )?,
             n => writeln!(
                 out,
-                "\n{servers} servers, {observations} observations; IMPOSSIBLE steps in {n} of them"
+                "\n{servers} servers, {observations} observations; violations (an impossible step, or one over --max-operations-between) in {n} of them"
             )?,
         }
         skipped_text(skipped, out)?;
