@@ -1059,3 +1059,25 @@ fn trace_flags_a_step_only_a_failure_or_a_reset_explains() {
     assert_eq!(v["steps"][0]["only_by_failure_or_reset"], true);
     assert_eq!(v["steps"][0]["min_operations"], 1);
 }
+
+/// An operation begun and ended between two polls is said to be so, not
+/// "from 10:01 to 10:01" (the poll that saw it ended is not one that saw it
+/// begin); JSON marks it `between_polls`.
+#[test]
+fn trace_an_operation_between_two_polls_is_said_so() {
+    let input = polled(&[
+        ("10:00", "ACTIVE", "active", "null"),
+        ("10:01", "SHUTOFF", "stopped", "null"),
+    ]);
+    let text = stdout(&run(&["trace", "-"], &input));
+    assert!(
+        text.contains("-> operation stop or evacuate between the poll before 10:01 and it"),
+        "{text}"
+    );
+    assert!(!text.contains("from 10:01 to 10:01"), "{text}");
+    let v = json_of(&run(&["trace", "--json", "-"], &input));
+    assert_eq!(v["operations"][0]["between_polls"], true, "{v}");
+    let seed = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/data/seed-snapshot.txt");
+    let v = json_of(&run(&["trace", "--json", seed.to_str().unwrap()], ""));
+    assert_eq!(v["operations"][0]["between_polls"], false, "{v}");
+}

@@ -27,6 +27,9 @@ pub(crate) struct OpRun {
     from: String,
     phases: Vec<&'static str>,
     capture: Option<String>,
+    /// Begun and ended between two polls (seen only by its end): `from` is
+    /// then the poll that saw it ended, not one that saw it begin.
+    between_polls: bool,
 }
 
 impl OpRun {
@@ -39,12 +42,20 @@ impl OpRun {
     }
 
     fn text(&self, to: Option<&str>) -> String {
-        let mut t = format!(
-            "operation {} from {} to {}",
-            self.names(" or "),
-            self.from,
-            to.unwrap_or("(still running)")
-        );
+        let mut t = if self.between_polls {
+            format!(
+                "operation {} between the poll before {} and it",
+                self.names(" or "),
+                to.unwrap_or(&self.from)
+            )
+        } else {
+            format!(
+                "operation {} from {} to {}",
+                self.names(" or "),
+                self.from,
+                to.unwrap_or("(still running)")
+            )
+        };
         if !self.phases.is_empty() {
             let _ = write!(t, ", through {}", self.phases.join(" -> "));
         }
@@ -60,6 +71,7 @@ impl OpRun {
             "candidates": self.action.iter().map(Action::as_str).collect::<Vec<_>>(),
             "from": self.from, "to": to, "phases": self.phases,
             "disk_captured_by": self.capture,
+            "between_polls": self.between_polls,
         })
     }
 }
@@ -419,6 +431,7 @@ impl ServerTrace {
                                 from: label.to_string(),
                                 phases: Vec::new(),
                                 capture: None,
+                                between_polls: false,
                             });
                             let both = run.action.iter().filter(|a| in_flight.contains(*a));
                             let both = both.fold(ActionSet::EMPTY, |set, a| set.with(a));
@@ -1243,6 +1256,7 @@ pub(crate) fn follow(
                     from: label.to_string(),
                     phases: Vec::new(),
                     capture: None,
+                    between_polls: false,
                 });
             }
             if let Some(r) = run.as_mut() {
@@ -1269,6 +1283,7 @@ pub(crate) fn follow(
                 from: label.to_string(),
                 phases: Vec::new(),
                 capture: None,
+                between_polls: true,
             };
             report.operation(&jumped, Some(label))?;
         }
