@@ -1081,3 +1081,20 @@ fn trace_an_operation_between_two_polls_is_said_so() {
     let v = json_of(&run(&["trace", "--json", seed.to_str().unwrap()], ""));
     assert_eq!(v["operations"][0]["between_polls"], false, "{v}");
 }
+
+/// A step no single action explains (suspended, then resized: a hard reboot
+/// and a resize at least) names no operation with an empty name; the step's
+/// line gives the operations behind it.
+#[test]
+fn trace_a_step_no_single_action_explains_names_no_empty_operation() {
+    let input = polled(&[
+        ("10:00", "SUSPENDED", "suspended", "null"),
+        ("10:01", "VERIFY_RESIZE", "resized", "null"),
+    ]);
+    let text = stdout(&run(&["trace", "-"], &input));
+    assert!(!text.contains("-> operation  "), "{text}");
+    assert!(text.contains("2 operations at least: "), "{text}");
+    let v = json_of(&run(&["trace", "--json", "-"], &input));
+    assert_eq!(v["operations"], serde_json::json!([]), "{v}");
+    assert_eq!(v["steps"][0]["min_operations"], 2, "{v}");
+}

@@ -201,7 +201,7 @@ pub struct Waiter {
     need: [u8; 3],
 }
 
-/// No task slot (slots are below 44).
+/// No task slot (slots are below 43: 42 task states and null).
 const NO_SLOT: u8 = u8::MAX;
 
 /// A task's slot as a byte.
@@ -394,6 +394,8 @@ impl Waiter {
         }
         // A compute restart may have retried the action as another (a soft
         // reboot as hard, `retried_as`): in flight there, it goes on.
+        // (At the default microversion: no action a restart retries into has
+        // microversion-dependent ends; `retried_as` is a hard reboot only.)
         let retried = retried_as(action).map(|next| (next, Waiter::new(next, start).judge(pair)));
         if let Some((
             next,

@@ -1277,6 +1277,11 @@ pub(crate) fn follow(
             if let Some(r) = run.take() {
                 report.operation(&r, Some(label))?;
             }
+            // No single action explains the step ("changed between polls"):
+            // no operation to name; the step's line says what does.
+            if step.operations.is_empty() {
+                return Ok(());
+            }
             let jumped = OpRun {
                 action: step.operations,
                 first: at,
