@@ -141,7 +141,7 @@ impl Pair {
     /// ```
     pub const fn index(self) -> usize {
         // By discriminant: the same as `vm.index()` and `TaskState::slot`
-        // (asserted at compile time in flight.rs), without their chains
+        // (asserted at compile time in flight/tables.rs), without their chains
         // of comparisons.
         crate::machine::flight::pair_i(self)
     }
