@@ -204,6 +204,23 @@ pub fn document_json(doc: &ServerDocument) -> serde_json::Value {
     Value::Object(map)
 }
 
+/// Whether `value` (a document printed by [`document_json`]) has a key only
+/// `doc`'s form uses, besides the status.
+fn tells_form(doc: &ServerDocument, value: &serde_json::Value) -> bool {
+    let form = doc.form;
+    let keys = [
+        form.vm_state_key(),
+        Some(form.task_state_key()),
+        Some(form.power_state_key()),
+        form.locked_key(),
+        Some("OS-SRV-USG:launched_at"),
+        Some("launched_at"),
+    ];
+    keys.iter()
+        .flatten()
+        .any(|key| *key != form.status_key() && value.get(key).is_some())
+}
+
 /// serde's `Deserialize` then `Serialize` then `Deserialize` gives the
 /// same value (a macro, so that neither the tests nor the fuzz crate need
 /// serde itself as a dependency).
@@ -231,12 +248,24 @@ pub fn parse_json(data: &[u8]) {
             let text = value.to_string();
             let again: ServerDocument = serde_json::from_str(&text)
                 .unwrap_or_else(|e| panic!("{doc:?} printed as {text} does not read back: {e}"));
-            assert_eq!(again, doc, "{text}");
+            // The form is told by the keys; when none of the printed keys
+            // belongs to one client (the document's own keys were nulls,
+            // which read as absent, e.g. `{"status": "BUILD", "task_state":
+            // null}`), the printed document cannot say which it was.
+            let expected = if tells_form(&doc, &value) {
+                doc
+            } else {
+                ServerDocument {
+                    form: again.form,
+                    ..doc
+                }
+            };
+            assert_eq!(again, expected, "{text}");
             // Wrapped in "server", it reads the same.
             let wrapped = serde_json::json!({ "server": value }).to_string();
             let again: ServerDocument = serde_json::from_str(&wrapped)
                 .unwrap_or_else(|e| panic!("{wrapped} does not read: {e}"));
-            assert_eq!(again, doc, "{wrapped}");
+            assert_eq!(again, expected, "{wrapped}");
             check_document(&doc);
         }
         Err(e) => {
