@@ -66,15 +66,11 @@ fn alternate(name: &str, thing: impl FnMut() -> usize, floor: impl FnMut() -> us
 
 /// Writes every ratio so far to `ratios-nova.json` under `CRITERION_HOME`.
 fn write_ratios(all: &[(String, f64)]) {
-    let Some(dir) = std::env::var_os("CRITERION_HOME") else {
-        return;
-    };
     let body: Vec<String> = all.iter().map(|(k, v)| format!("  {k:?}: {v}")).collect();
-    let path = std::path::Path::new(&dir).join("ratios-nova.json");
-    let json = format!("{{\n{}\n}}\n", body.join(",\n"));
-    if let Err(err) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {
-        eprintln!("cannot write {}: {err}", path.display());
-    }
+    alternate::write_result(
+        "ratios-nova.json",
+        &format!("{{\n{}\n}}\n", body.join(",\n")),
+    );
 }
 
 /// Every (vm_state, task_state) cell, 12 × 43 = 516, in index order.

@@ -11,6 +11,9 @@
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
+#[path = "support/alternate.rs"]
+mod alternate;
+
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use nova_states::machine::legal_edges;
 use nova_states::machine::Pair;
@@ -165,29 +168,21 @@ fn floor(c: &mut Criterion, longest: &[Observation]) {
         })
     });
     g.finish();
-    let mut ratios = Vec::new();
-    for _ in 0..15 {
-        let start = Instant::now();
-        for window in &windows {
-            black_box(validate(black_box(window)));
-        }
-        let ours = start.elapsed().as_secs_f64();
-        let start = Instant::now();
-        for window in &windows {
-            black_box(index_pass(black_box(&reach), black_box(window)));
-        }
-        ratios.push(ours / start.elapsed().as_secs_f64());
-    }
-    ratios.sort_by(f64::total_cmp);
-    let median = ratios[ratios.len() / 2];
-    println!("validator: observe costs {median:.1}x a bare index (median of 15, in alternation)");
-    if let Some(dir) = std::env::var_os("CRITERION_HOME") {
-        let path = std::path::Path::new(&dir).join("ratios-validator.json");
-        let json = format!("{{\"validator/observe\": {median}}}\n");
-        if let Err(err) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {
-            eprintln!("validator: cannot write {}: {err}", path.display());
-        }
-    }
+    // Every window in turn, beside the bare index over the same windows.
+    let median = alternate::alternate(
+        "validator/observe",
+        || windows.iter().map(|w| validate(black_box(w))).sum(),
+        || {
+            windows
+                .iter()
+                .map(|w| index_pass(black_box(&reach), black_box(w)))
+                .sum()
+        },
+    );
+    alternate::write_result(
+        "ratios-validator.json",
+        &format!("{{\"validator/observe\": {median}}}\n"),
+    );
 }
 
 /// What 100,000 observations cost against 1,000, timed in alternation: the
@@ -213,14 +208,10 @@ fn interleaved_ratio(longest: &[Observation]) {
     ratios.sort_by(f64::total_cmp);
     let median = ratios[ratios.len() / 2];
     println!("validator: {long} observations cost {median:.1}x what {short} cost (median of 15, interleaved)");
-    if let Some(dir) = std::env::var_os("CRITERION_HOME") {
-        let path = std::path::Path::new(&dir).join("validator-ratio.json");
-        let json =
-            format!("{{\"short\": {short}, \"long\": {long}, \"median_ratio\": {median}}}\n");
-        if let Err(err) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {
-            eprintln!("validator: cannot write {}: {err}", path.display());
-        }
-    }
+    alternate::write_result(
+        "validator-ratio.json",
+        &format!("{{\"short\": {short}, \"long\": {long}, \"median_ratio\": {median}}}\n"),
+    );
 }
 
 criterion_group! {

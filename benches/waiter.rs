@@ -117,14 +117,10 @@ fn waiter(c: &mut Criterion) {
         || wait_for_pass(&starts),
         || start_index_pass(black_box(&floor), &starts),
     );
-    if let Some(dir) = std::env::var_os("CRITERION_HOME") {
-        let path = std::path::Path::new(&dir).join("ratios-waiter.json");
-        let json =
-            format!("{{\"waiter/observe\": {observe}, \"waiter/WaitFor::new\": {wait_for}}}\n");
-        if let Err(err) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {
-            eprintln!("waiter: cannot write {}: {err}", path.display());
-        }
-    }
+    alternate::write_result(
+        "ratios-waiter.json",
+        &format!("{{\"waiter/observe\": {observe}, \"waiter/WaitFor::new\": {wait_for}}}\n"),
+    );
 }
 
 criterion_group! {

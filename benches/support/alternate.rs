@@ -1,5 +1,8 @@
-//! Timing a thing against its floor in alternation, shared by the benches
-//! (each includes this file with `#[path]`).
+//! Timing a thing against its floor in alternation, and writing a result
+//! for `benches/report.py`, shared by the benches (each includes this file
+//! with `#[path]`).
+
+#![allow(dead_code)]
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -38,4 +41,16 @@ pub fn alternate(
     let median = ratios[ratios.len() / 2];
     println!("{name}: {median:.2}x its floor (median of 15, in alternation)");
     median
+}
+
+/// Writes `json` as `file` into `$CRITERION_HOME` (where
+/// `benches/compare.sh` collects the ratios), when that is set.
+pub fn write_result(file: &str, json: &str) {
+    let Some(dir) = std::env::var_os("CRITERION_HOME") else {
+        return;
+    };
+    let path = std::path::Path::new(&dir).join(file);
+    if let Err(err) = std::fs::create_dir_all(&dir).and_then(|()| std::fs::write(&path, json)) {
+        eprintln!("cannot write {}: {err}", path.display());
+    }
 }

@@ -4,7 +4,7 @@
 
 #[path = "support/process.rs"]
 mod process;
-use process::{exe, run, stdout};
+use process::{run, stdout};
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -326,8 +326,8 @@ fn fleet_gaps_apply_to_every_server() {
 /// exactly what tracing that server alone gives.
 #[test]
 fn fleet_equals_each_server_traced_alone() {
-    let sim = Command::new(exe())
-        .args([
+    let sim = run(
+        &[
             "simulate",
             "--servers",
             "5",
@@ -335,9 +335,9 @@ fn fleet_equals_each_server_traced_alone() {
             "300",
             "--seed",
             "7",
-        ])
-        .output()
-        .unwrap();
+        ],
+        "",
+    );
     assert_eq!(sim.status.code(), Some(0));
     let lines = stdout(&sim);
     let out = run(&["trace", "--json", "-"], &lines);
@@ -388,8 +388,8 @@ fn fleet_unknown_names_are_reported_per_server() {
 /// each `uuid` is a server, traced as it would be alone.
 #[test]
 fn fleet_notifications_are_traced_per_uuid() {
-    let sim = Command::new(exe())
-        .args([
+    let sim = run(
+        &[
             "simulate",
             "--servers",
             "3",
@@ -398,9 +398,9 @@ fn fleet_notifications_are_traced_per_uuid() {
             "--seed",
             "3",
             "--notifications",
-        ])
-        .output()
-        .unwrap();
+        ],
+        "",
+    );
     assert_eq!(sim.status.code(), Some(0));
     let lines = stdout(&sim);
     let v = json_of(&run(&["trace", "--json", "-"], &lines));
