@@ -7,7 +7,7 @@ mod process;
 use process::{run, stdout};
 
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
